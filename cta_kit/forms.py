@@ -1,0 +1,143 @@
+"""WTForms classes. Each checks the shape of what was typed and hands a frozen input to a service."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .domain.platforms import load_registry
+from .services.accounts import AccountInput, LoginInput, SetupInput
+from .services.destinations import DestinationInput
+from .services.errors import ServiceError
+from .services.locations import LocationInput
+from .web.i18n import translate
+
+LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+def apply_service_errors(form: FlaskForm, error: ServiceError) -> None:
+    """Put each reason a service gave onto its field, or above the form."""
+    for field_name, message in error.errors.items():
+        field = form._fields.get(field_name) if field_name else None
+        if field is None:
+            form.form_errors.append(translate(message))
+        else:
+            field.errors = [*field.errors, translate(message)]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class SetupForm(FlaskForm):
+    business_name = StringField(_l("Business name"), validators=[DataRequired(), Length(max=120)])
+    owner_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    login = StringField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    password_again = PasswordField(
+        _l("Password again"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]
+    )
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr")
+    timezone = SelectField(_l("Time zone"), default="Europe/Paris")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+    def to_input(self) -> SetupInput:
+        return SetupInput(
+            business_name=self.business_name.data,
+            owner_name=self.owner_name.data,
+            login=self.login.data,
+            password=self.password.data,
+            language=self.language.data,
+            timezone=self.timezone.data,
+        )
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Email or staff login"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+    def to_input(self) -> LoginInput:
+        return LoginInput(login=self.login.data, password=self.password.data)
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    new_password_again = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class LocationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    timezone = SelectField(_l("Time zone"), default="Europe/Paris")
+    language = SelectField(_l("Language of cards and customer pages"), choices=LANGUAGE_CHOICES, default="fr")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+    def to_input(self) -> LocationInput:
+        return LocationInput(
+            name=self.name.data, address=self.address.data or "", timezone=self.timezone.data, language=self.language.data
+        )
+
+
+class DestinationForm(FlaskForm):
+    platform = SelectField(_l("Review site"))
+    entered = StringField(_l("Link or id"), validators=[DataRequired(), Length(max=2000)])
+    label = StringField(_l("Label (optional)"), validators=[Optional(), Length(max=80)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.platform.choices = [(platform.key, platform.label) for platform in load_registry().values()]
+
+    def to_input(self) -> DestinationInput:
+        return DestinationInput(platform=self.platform.data, entered=self.entered.data, label=self.label.data or "")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    login = StringField(_l("Email or short staff login"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("owner", _l("Owner"))], default="staff")
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr")
+    location_ids = MultiCheckboxField(_l("Locations"), coerce=int)
+    is_active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
+
+    def to_input(self) -> AccountInput:
+        return AccountInput(
+            name=self.name.data,
+            login=self.login.data,
+            role=self.role.data,
+            language=self.language.data,
+            location_ids=tuple(self.location_ids.data or ()),
+            is_active=bool(self.is_active.data),
+            password=self.password.data or "",
+        )

@@ -1,0 +1,172 @@
+"""Typed SQLAlchemy models: columns, relationships and tiny properties. Services commit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite drops the offset on its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+ROLE_OWNER = "owner"
+ROLE_STAFF = "staff"
+ROLES = (ROLE_OWNER, ROLE_STAFF)
+
+user_locations = Table(
+    "user_location",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("location_id", ForeignKey("location.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Business(db.Model):
+    __tablename__ = "business"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    locations: Mapped[list[Location]] = relationship(
+        back_populates="business", order_by="Location.name"
+    )
+    users: Mapped[list[User]] = relationship(back_populates="business", order_by="User.name")
+
+
+class Location(db.Model):
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    business: Mapped[Business] = relationship(back_populates="locations")
+    destinations: Mapped[list[ReviewDestination]] = relationship(
+        back_populates="location",
+        order_by="ReviewDestination.position, ReviewDestination.id",
+        cascade="all, delete-orphan",
+    )
+    users: Mapped[list[User]] = relationship(secondary=user_locations, back_populates="locations")
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('owner', 'staff')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # An email address for owners, or a short staff login typed on a shared tablet; stored lowercased.
+    login: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_STAFF)
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the id kept in the session cookie: bumping it ends every session of this user.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    business: Mapped[Business] = relationship(back_populates="users")
+    locations: Mapped[list[Location]] = relationship(
+        secondary=user_locations, back_populates="users", order_by="Location.name"
+    )
+
+    # Flask-Login protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == ROLE_OWNER
+
+
+class LoginFailure(db.Model):
+    """Failed logins, kept in the database so that limits hold across server processes."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_login_created", "login", "created_at"),
+        Index("ix_login_failure_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewDestination(db.Model):
+    """A review site where a location's customers can post, as a validated link."""
+
+    __tablename__ = "review_destination"
+    __table_args__ = (UniqueConstraint("location_id", "url", name="uq_review_destination_location_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(80), default="")
+    # What the owner typed, kept so that the form can show it again.
+    entered: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    display_url: Mapped[str] = mapped_column(String(120))
+    presence_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    location: Mapped[Location] = relationship(back_populates="destinations")
+
+
+class InstanceSetting(db.Model):
+    """Install-wide facts. The key is the primary key, so a second first-run setup cannot slip in."""
+
+    __tablename__ = "instance_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

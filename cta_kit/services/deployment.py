@@ -1,0 +1,32 @@
+"""Reading the running configuration for ``cta-kit check-deploy``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy.engine import make_url
+
+from ..domain.deployment import DeploymentSettings, deployment_problems, filesystem_of
+from .database import sqlite_path
+
+MOUNTS_FILE = Path("/proc/mounts")
+
+
+def current_problems(app: Flask) -> list[str]:
+    config = app.config
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    sqlite_file = sqlite_path(uri)
+    filesystem = None
+    if sqlite_file is not None and MOUNTS_FILE.exists():
+        filesystem = filesystem_of(str(sqlite_file.resolve()), MOUNTS_FILE.read_text())
+    settings = DeploymentSettings(
+        debug=bool(config.get("DEBUG")),
+        testing=bool(config.get("TESTING")),
+        secret_key=str(config.get("SECRET_KEY") or ""),
+        public_base_url=config.get("PUBLIC_BASE_URL"),
+        session_cookie_secure=bool(config.get("SESSION_COOKIE_SECURE")),
+        database_backend=make_url(uri).get_backend_name(),
+        sqlite_filesystem=filesystem,
+    )
+    return deployment_problems(settings)

@@ -1,0 +1,115 @@
+"""Who may do what, CSRF, session lifetime and the security headers on every response."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import wraps
+
+from flask import Flask, abort, current_app, g, request, session
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import csrf, db
+from ..models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+AUTH_TIME_KEY = "auth_at"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    )
+)
+
+
+def load_user(user_id: str) -> User | None:
+    """Accept the session only while the user's session version and shift length still match."""
+    try:
+        id_text, version_text = user_id.split(":", 1)
+        user = db.session.get(User, int(id_text))
+        version = int(version_text)
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    if _session_expired(user):
+        return None
+    return user
+
+
+def _session_expired(user: User) -> bool:
+    started = session.get(AUTH_TIME_KEY)
+    if started is None:
+        return True
+    lifetime = current_app.config[
+        "PERMANENT_SESSION_LIFETIME" if user.is_owner else "STAFF_SESSION_LIFETIME"
+    ]
+    age = datetime.now(timezone.utc).timestamp() - float(started)
+    return age > lifetime.total_seconds()
+
+
+def mark_session_start() -> None:
+    session.permanent = True
+    session[AUTH_TIME_KEY] = datetime.now(timezone.utc).timestamp()
+
+
+def owner_required(view):
+    """Owners only; staff get a 403 page that says so."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_owner:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def rerender_on_csrf_failure(view):
+    """Mark a form view that shows its form again, with what was typed, when the CSRF check fails.
+
+    Every other state-changing view refuses the request outright.
+    """
+    view.rerenders_on_csrf_failure = True
+    return view
+
+
+def _check_csrf() -> None:
+    if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        csrf.protect()
+    except CSRFError:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "rerenders_on_csrf_failure", False):
+            # The view's FlaskForm fails its own CSRF validation and renders the message.
+            g.csrf_failed = True
+            return
+        raise
+
+
+def _add_security_headers(response):
+    if g.get("csrf_failed") and response.status_code < 400:
+        response.status_code = 400
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def register_security(app: Flask) -> None:
+    app.before_request(_check_csrf)
+    app.after_request(_add_security_headers)

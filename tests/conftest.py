@@ -1,0 +1,189 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL via CTA_KIT_TEST_DATABASE_URL),
+emptied after every test; an app per test; users at two locations of two businesses."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from flask.testing import FlaskClient
+
+from cta_kit import create_app
+from cta_kit.extensions import db
+from cta_kit.models import ROLE_OWNER, ROLE_STAFF, Business, InstanceSetting, Location, User, utcnow
+from cta_kit.services.accounts import SETUP_DONE_KEY
+from cta_kit.services.passwords import hash_password
+
+TEST_DATABASE_ENV = "CTA_KIT_TEST_DATABASE_URL"
+PASSWORD = "correct horse battery"
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def reset_postgres_database(url: str) -> None:
+    """Create the test database when missing, and empty its schema."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = create_engine(target, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get(TEST_DATABASE_ENV)
+    if url:
+        if is_postgres(url):
+            reset_postgres_database(url)
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def app_config(database_url: str, instance_path: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-to-pass",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "ARGON2_PARAMETERS": CHEAP_ARGON2,
+        "AUTO_UPGRADE_DB": False,
+        "PUBLIC_BASE_URL": "https://cards.example.com",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url, tmp_path_factory) -> str:
+    from flask_migrate import upgrade
+
+    app = create_app(app_config(database_url, str(tmp_path_factory.mktemp("instance"))))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        tables = [table for table in reversed(db.metadata.sorted_tables)]
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+class IsolatedClient(FlaskClient):
+    """Serves each request in its own app context, as a real server does.
+
+    Tests hold an app context to query the database; without this, requests would share its
+    ``g`` and session, and a logged-out user would still be cached as logged in.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def make_app(migrated_database, tmp_path):
+    """Build an app on the test database; tables are emptied after the test."""
+    apps = []
+
+    def build(**overrides):
+        instance = tmp_path / f"instance{len(apps)}"
+        app = create_app(app_config(migrated_database, str(instance), **overrides))
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield build
+    if apps:
+        with apps[0].app_context():
+            db.session.remove()
+            empty_all_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@dataclass
+class World:
+    """Two businesses. Business A has locations X and Y; its second owner works only at Y."""
+
+    location: Location
+    other_location: Location
+    foreign_location: Location
+    owner: User
+    staff: User
+    other_location_owner: User
+    foreign_owner: User
+
+
+def make_user(business, name, login, role, locations, language="en") -> User:
+    user = User(
+        business=business,
+        name=name,
+        login=login,
+        password_hash=hash_password(PASSWORD),
+        role=role,
+        language=language,
+        locations=list(locations),
+    )
+    db.session.add(user)
+    return user
+
+
+@pytest.fixture
+def world(app) -> World:
+    business = Business(name="Chez Nous")
+    foreign_business = Business(name="Elsewhere Ltd")
+    location = Location(business=business, name="Chez Nous Paris", timezone="Europe/Paris", language="fr")
+    other_location = Location(business=business, name="Chez Nous Lyon", timezone="Europe/Paris", language="fr")
+    foreign_location = Location(business=foreign_business, name="Elsewhere", timezone="Europe/London", language="en")
+    db.session.add_all([business, foreign_business, location, other_location, foreign_location])
+    owner = make_user(business, "Olivia Owner", "owner@example.com", ROLE_OWNER, [location, other_location])
+    staff = make_user(business, "Sam Staff", "sam", ROLE_STAFF, [location])
+    other_owner = make_user(business, "Yann Lyon", "lyon@example.com", ROLE_OWNER, [other_location])
+    foreign_owner = make_user(foreign_business, "Fiona Foreign", "fiona@example.com", ROLE_OWNER, [foreign_location])
+    db.session.add(InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat()))
+    db.session.commit()
+    return World(location, other_location, foreign_location, owner, staff, other_owner, foreign_owner)
+
+
+def log_in(client, user: User, password: str = PASSWORD):
+    response = client.post("/login", data={"login": user.login, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

@@ -1,0 +1,152 @@
+"""The cta-kit command: config layers, check-deploy, backup, db upgrade, demo."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from cta_kit import create_app
+from cta_kit.domain.deployment import DeploymentSettings, deployment_problems, filesystem_of
+from cta_kit.extensions import db
+from cta_kit.models import ReviewDestination, User
+from tests.conftest import is_postgres
+
+
+def test_config_layers_defaults_instance_then_environment(tmp_path, monkeypatch):
+    instance = tmp_path / "var-lib-cta-kit"
+    instance.mkdir()
+    (instance / "config.py").write_text("PUBLIC_BASE_URL = 'https://from-instance.example'\nMAX_CONTENT_LENGTH = 123\n")
+    monkeypatch.setenv("CTA_KIT_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("CTA_KIT_PUBLIC_BASE_URL", "https://from-env.example")
+    monkeypatch.setenv("CTA_KIT_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite3")
+    app = create_app()
+    assert app.instance_path == str(instance)
+    assert app.config["PUBLIC_BASE_URL"] == "https://from-env.example"
+    assert app.config["MAX_CONTENT_LENGTH"] == 123
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/env.sqlite3"
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("CTA_KIT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("CTA_KIT_SECRET_KEY", raising=False)
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/cta-kit.sqlite3"
+
+
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        ({}, []),
+        ({"debug": True}, ["Debug mode"]),
+        ({"session_cookie_secure": False}, ["not marked Secure"]),
+        ({"public_base_url": None}, ["No public base URL"]),
+        ({"public_base_url": "http://reviews.example.com"}, ["not an https://"]),
+        ({"sqlite_filesystem": "nfs4"}, ["network filesystem"]),
+        ({"secret_key": "short"}, ["shorter than 32"]),
+        ({"debug": True, "public_base_url": None}, ["Debug mode", "No public base URL"]),
+    ],
+)
+def test_deployment_rules(overrides, expected):
+    settings = dict(
+        debug=False,
+        testing=False,
+        secret_key="x" * 64,
+        public_base_url="https://reviews.example.com",
+        session_cookie_secure=True,
+        database_backend="sqlite",
+        sqlite_filesystem="ext4",
+    )
+    settings.update(overrides)
+    problems = deployment_problems(DeploymentSettings(**settings))
+    assert len(problems) == len(expected)
+    for problem, words in zip(problems, expected):
+        assert words in problem
+
+
+def test_filesystem_of_picks_the_deepest_mount():
+    mounts = "/dev/vda / ext4 rw 0 0\nserver:/srv /srv/data nfs4 rw 0 0\n"
+    assert filesystem_of("/srv/data/cta.sqlite3", mounts) == "nfs4"
+    assert filesystem_of("/srv/database.sqlite3", mounts) == "ext4"
+
+
+def run_cta_kit(args, env, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "cta_kit", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def fresh_env(tmp_path, monkeypatch):
+    import os
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CTA_KIT_")}
+    env["CTA_KIT_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env
+
+
+def test_check_deploy_reports_and_fails_on_an_unsafe_config(fresh_env, tmp_path):
+    result = run_cta_kit(["check-deploy"], fresh_env, tmp_path)
+    assert result.returncode == 1
+    assert "No public base URL" in result.stdout
+
+
+def test_check_deploy_passes_on_a_production_config(fresh_env, tmp_path):
+    env = {**fresh_env, "CTA_KIT_PUBLIC_BASE_URL": "https://reviews.example.com", "CTA_KIT_SESSION_COOKIE_SECURE": "true"}
+    result = run_cta_kit(["check-deploy"], env, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_db_upgrade_on_an_empty_sqlite_database_then_backup(fresh_env, tmp_path):
+    result = run_cta_kit(["db", "upgrade"], fresh_env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "instance" / "cta-kit.sqlite3"
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"user_account", "location", "review_destination", "alembic_version"} <= tables
+
+    demo = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert "demo-owner@example.com" in demo.stdout and "password:" in demo.stdout
+
+    copy = tmp_path / "copy.sqlite3"
+    result = run_cta_kit(["backup", str(copy)], fresh_env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 2
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    refused = run_cta_kit(["backup", str(copy)], fresh_env, tmp_path)
+    assert refused.returncode != 0 and "exists already" in refused.stderr
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings")
+    connection = db.session.connection()
+    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_demo_creates_a_restaurant_and_is_rerunnable(runner, app):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["demo"])
+    assert "exists already" in second.output
+    owner = db.session.scalar(select(User).where(User.login == "demo-owner@example.com"))
+    platforms = [d.platform for d in db.session.scalars(select(ReviewDestination).order_by(ReviewDestination.position))]
+    assert owner is not None and platforms[:2] == ["google", "tripadvisor"] and "yelp" in platforms
+
+
+def test_backup_on_postgres_gives_pg_dump_guidance(runner, app, tmp_path):
+    if not is_postgres(app.config["SQLALCHEMY_DATABASE_URI"]):
+        pytest.skip("PostgreSQL guidance")
+    result = runner.invoke(args=["backup", str(tmp_path / "x.dump")])
+    assert result.exit_code == 2 and "pg_dump" in result.output

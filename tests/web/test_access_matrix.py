@@ -1,0 +1,124 @@
+"""Every route of the app against every kind of visitor: each answer is the expected one."""
+
+from __future__ import annotations
+
+import pytest
+
+from cta_kit import create_app
+from cta_kit.extensions import db
+from cta_kit.models import ReviewDestination
+from tests.conftest import app_config, log_in
+
+ROLES = ("anonymous", "staff", "owner", "other_location_owner", "foreign_owner")
+
+OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "forbidden", "missing"
+
+# What each visitor gets. Owner-only pages: staff get 403; another location's data: 404.
+PUBLIC = dict.fromkeys(ROLES, OK)
+ANY_USER = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], OK)}
+ANY_OWNER = {"anonymous": LOGIN, "staff": FORBIDDEN, **dict.fromkeys(ROLES[2:], OK)}
+PEOPLE_OF_LOCATION = {"anonymous": LOGIN, "staff": OK, "owner": OK, "other_location_owner": MISSING, "foreign_owner": MISSING}
+OWNERS_OF_LOCATION = {**PEOPLE_OF_LOCATION, "staff": FORBIDDEN}
+NOBODY = dict.fromkeys(ROLES, MISSING)
+
+EXPECTED = {
+    "static": PUBLIC,
+    "home.index": ANY_USER,
+    "home.health": PUBLIC,
+    "home.choose_language": PUBLIC,
+    "auth.setup": NOBODY,  # once set up
+    "auth.login": PUBLIC,
+    "auth.logout": dict.fromkeys(ROLES, LOGIN),  # everyone lands on the login page
+    "account.settings": ANY_USER,
+    "account.password": ANY_USER,
+    "locations.index": ANY_USER,
+    "locations.detail": PEOPLE_OF_LOCATION,
+    "locations.create": ANY_OWNER,
+    "locations.edit": OWNERS_OF_LOCATION,
+    "destinations.create": OWNERS_OF_LOCATION,
+    "destinations.delete": OWNERS_OF_LOCATION,
+    "destinations.move": OWNERS_OF_LOCATION,
+    "destinations.qr": PEOPLE_OF_LOCATION,
+    "users.index": ANY_OWNER,
+    "users.create": ANY_OWNER,
+    "users.edit": OWNERS_OF_LOCATION,  # the staff member of the location
+}
+
+
+def all_routes():
+    app = create_app(app_config("sqlite://", "/tmp/cta-kit-route-listing"))
+    routes = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, rule.rule, method))
+    return routes
+
+
+ROUTES = all_routes()
+
+
+def test_every_route_has_an_expectation():
+    assert sorted({endpoint for endpoint, _, _ in ROUTES} - set(EXPECTED)) == []
+    assert sorted(set(EXPECTED) - {endpoint for endpoint, _, _ in ROUTES}) == []
+
+
+def url_for_rule(rule: str, world, destination_id: int) -> str:
+    values = {
+        "<int:location_id>": str(world.location.id),
+        "<int:destination_id>": str(destination_id),
+        "<int:user_id>": str(world.staff.id),
+        "<any(up, down):direction>": "down",
+        "<path:filename>": "css/app.css",
+    }
+    for placeholder, value in values.items():
+        rule = rule.replace(placeholder, value)
+    assert "<" not in rule, rule
+    return rule
+
+
+def outcome(response) -> str:
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code == 404:
+        return MISSING
+    if response.status_code == 302 and "/login" in response.headers["Location"]:
+        return LOGIN
+    if response.status_code in (200, 302):
+        return OK
+    return f"unexpected {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_answers(app, world, role):
+    destination = ReviewDestination(
+        location=world.location,
+        platform="google",
+        entered="ChIJN1t_tDeuEmsRUsoyG83frY4",
+        url="https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4",
+        display_url="g.page",
+        position=0,
+    )
+    second = ReviewDestination(
+        location=world.location, platform="other", entered="x", url="https://example.org/r", display_url="example.org", position=1
+    )
+    db.session.add_all([destination, second])
+    db.session.commit()
+    users = {
+        "staff": world.staff,
+        "owner": world.owner,
+        "other_location_owner": world.other_location_owner,
+        "foreign_owner": world.foreign_owner,
+    }
+    mismatches = []
+    # Removing a destination and logging out change what follows, so they come last.
+    ordered = sorted(ROUTES, key=lambda route: (route[0] == "destinations.delete", route[0] == "auth.logout"))
+    for endpoint, rule, method in ordered:
+        client = app.test_client()
+        if role != "anonymous":
+            log_in(client, users[role])
+        url = url_for_rule(rule, world, destination.id)
+        response = client.open(url, method=method, data={})
+        got = outcome(response)
+        if got != EXPECTED[endpoint][role]:
+            mismatches.append(f"{method} {url} as {role}: expected {EXPECTED[endpoint][role]}, got {got}")
+    assert mismatches == []
