@@ -127,7 +127,8 @@ class AccountForm(FlaskForm):
     login = StringField(_l("Email or short staff login"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("owner", _l("Owner"))], default="staff")
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr")
-    location_ids = MultiCheckboxField(_l("Locations"), coerce=int)
+    # The service checks the locations, so that its reason shows beside the other ones.
+    location_ids = MultiCheckboxField(_l("Locations"), coerce=int, validate_choice=False)
     is_active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
 

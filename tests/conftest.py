@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from cta_kit import create_app
@@ -98,6 +99,10 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if has_app_context():
+            # End the test's own transaction so that it sees what the request wrote, as a
+            # second visitor would (SQLite's WAL and PostgreSQL both read from a snapshot).
+            db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

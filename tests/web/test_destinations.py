@@ -1,0 +1,91 @@
+"""Owners add review sites by pasting what they have; staff show their QR codes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from cta_kit.extensions import db
+from cta_kit.models import ReviewDestination
+from tests.conftest import log_in
+
+PLACE_ID = "ChIJN1t_tDeuEmsRUsoyG83frY4"
+
+
+def destinations(location):
+    return list(
+        db.session.scalars(
+            select(ReviewDestination).where(ReviewDestination.location_id == location.id).order_by(ReviewDestination.position)
+        )
+    )
+
+
+def add(client, location, platform, entered):
+    return client.post(f"/locations/{location.id}/destinations/new", data={"platform": platform, "entered": entered})
+
+
+def test_owner_adds_normalised_links_and_hostile_ones_are_refused(client, world):
+    log_in(client, world.owner)
+    assert add(client, world.location, "google", PLACE_ID).status_code == 302
+    response = add(client, world.location, "google", "javascript:alert(document.cookie)//" + PLACE_ID)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'class="error"' in body and "javascript:alert(document.cookie)" in body  # kept, escaped, to correct
+    assert "<script" not in body.split("<main", 1)[1].split("</main>")[0]
+    tripadvisor = "https://www.tripadvisor.fr/Restaurant_Review-g187147-d1234567-Reviews-Chez_Nous-Paris.html"
+    assert add(client, world.location, "tripadvisor", tripadvisor).status_code == 302
+    stored = destinations(world.location)
+    assert [d.url for d in stored] == [
+        f"https://search.google.com/local/writereview?placeid={PLACE_ID}",
+        "https://www.tripadvisor.fr/UserReviewEdit-g187147-d1234567.html",
+    ]
+    assert stored[1].entered == tripadvisor
+
+
+def test_the_same_link_twice_is_refused(client, world):
+    log_in(client, world.owner)
+    add(client, world.location, "google", PLACE_ID)
+    response = add(client, world.location, "google", f"https://search.google.com/local/writereview?placeid={PLACE_ID}")
+    assert "already has this review link" in response.get_data(as_text=True)
+    assert len(destinations(world.location)) == 1
+
+
+def test_yelp_is_kept_as_a_presence_link(client, world):
+    log_in(client, world.owner)
+    assert add(client, world.location, "yelp", "https://www.yelp.fr/biz/chez-nous-paris").status_code == 302
+    (yelp,) = destinations(world.location)
+    assert yelp.presence_only
+    page = client.get(f"/locations/{world.location.id}").get_data(as_text=True)
+    assert "presence only" in page
+
+
+def test_reorder_and_remove(client, world):
+    log_in(client, world.owner)
+    add(client, world.location, "google", PLACE_ID)
+    add(client, world.location, "facebook", "https://www.facebook.com/chez.nous.paris")
+    first, second = destinations(world.location)
+    client.post(f"/locations/{world.location.id}/destinations/{second.id}/move/up")
+    db.session.expire_all()
+    assert [d.id for d in destinations(world.location)] == [second.id, first.id]
+    client.post(f"/locations/{world.location.id}/destinations/{second.id}/delete")
+    db.session.expire_all()
+    remaining = destinations(world.location)
+    assert [(d.id, d.position) for d in remaining] == [(first.id, 0)]
+
+
+def test_staff_show_a_qr_but_cannot_change_sites(app, client, world):
+    owner = app.test_client()
+    log_in(owner, world.owner)
+    add(owner, world.location, "google", PLACE_ID)
+    (google,) = destinations(world.location)
+    log_in(client, world.staff)
+    page = client.get(f"/locations/{world.location.id}/destinations/{google.id}/qr")
+    assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+    assert add(client, world.location, "google", "ChIJ" + "a" * 23).status_code == 403
+    assert client.post(f"/locations/{world.location.id}/destinations/{google.id}/delete").status_code == 403
+
+
+def test_another_locations_destination_is_not_found(client, world):
+    log_in(client, world.other_location_owner)
+    response = add(client, world.location, "google", PLACE_ID)
+    assert response.status_code == 404
+    assert destinations(world.location) == []
