@@ -87,6 +87,85 @@ def demo_command() -> None:
         click.echo(line)
 
 
+@click.command("layouts")
+def layouts_command() -> None:
+    """List the print layouts with their sizes."""
+    from .services.layouts import available_layouts
+
+    for layout in available_layouts().values():
+        width, height = layout.page_size_mm
+        sheet = f"roll {width:g} mm" if layout.is_roll else f"sheet {width:g} x {height:g} mm"
+        click.echo(
+            f"{layout.name:24} {layout.card_width_mm:g} x {layout.card_height_mm:g} mm, "
+            f"{layout.cards_per_page} per page, {sheet}, up to {layout.qr_slots} QR codes  - {layout.title}"
+        )
+
+
+@click.group("cards")
+def cards_group() -> None:
+    """Print review cards."""
+
+
+@cards_group.command("print")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign's id (see the campaign page).")
+@click.option("--count", type=click.IntRange(1, 10_000), required=True, help="How many cards, each with its own code.")
+@click.option("--layout", required=True, help="A layout name from `cta-kit layouts`.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), help="A CSV: code, url_1, url_2...")
+@click.option("--link-mode", type=click.Choice(["direct", "tracked"]), help="Default: the campaign's.")
+@with_appcontext
+def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) -> None:
+    """Print COUNT cards of a campaign to a PDF."""
+    from .services.errors import NotFound, ServiceError
+    from .services.printing import PrintOrder, PrintRefused, manifest_csv, print_cards
+
+    try:
+        printed = print_cards(PrintOrder(campaign_id=campaign_id, count=count, layout=layout, link_mode=link_mode))
+    except NotFound:
+        raise click.ClickException(f"There is no campaign {campaign_id}.") from None
+    except PrintRefused as refused:
+        for finding in refused.findings:
+            click.echo(f"{finding.severity.upper()}: {finding.message.render()} ({finding.source})", err=True)
+        raise click.ClickException("Printing refused: the campaign breaks the rules above.") from None
+    except ServiceError as error:
+        raise click.ClickException(" ".join(message.render() for message in error.errors.values())) from None
+    for finding in printed.warnings:
+        click.echo(f"WARNING: {finding.message.render()} ({finding.source})", err=True)
+    out.write_bytes(printed.pdf)
+    if manifest:
+        manifest.write_text(manifest_csv(printed.batch_id), encoding="utf-8")
+    click.echo(f"Printed {count} cards (batch {printed.batch_id}) to {out}.")
+
+
+@click.group("policy")
+def policy_group() -> None:
+    """Check wording against the review platforms' rules and the law."""
+
+
+@policy_group.command("check")
+@click.option("--platform", "platforms", multiple=True, help="A featured platform (repeatable), e.g. google.")
+@click.option("--lang", "language", type=click.Choice(["fr", "en"]), required=True)
+@click.argument("text")
+def policy_check_command(platforms, language, text) -> None:
+    """Exit 1 and print the findings as JSON when TEXT breaks a rule."""
+    import json
+
+    from .domain.policy import check_text, findings_to_json, has_errors
+
+    findings = check_text(text, language, tuple(platforms))
+    click.echo(json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
+    if has_errors(findings):
+        sys.exit(1)
+
+
 def register_cli(app: Flask) -> None:
-    for command in (serve_command, check_deploy_command, backup_command, demo_command):
+    for command in (
+        serve_command,
+        check_deploy_command,
+        backup_command,
+        demo_command,
+        layouts_command,
+        cards_group,
+        policy_group,
+    ):
         app.cli.add_command(command)

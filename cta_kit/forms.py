@@ -7,14 +7,25 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .domain.platforms import load_registry
 from .services.accounts import AccountInput, LoginInput, SetupInput
+from .services.campaigns import CampaignInput
 from .services.destinations import DestinationInput
 from .services.errors import ServiceError
+from .services.layouts import available_layouts
 from .services.locations import LocationInput
 from .web.i18n import translate
 
@@ -142,3 +153,71 @@ class AccountForm(FlaskForm):
             is_active=bool(self.is_active.data),
             password=self.password.data or "",
         )
+
+
+class CampaignForm(FlaskForm):
+    name = StringField(_l("Campaign name"), validators=[DataRequired(), Length(max=120)])
+    language = SelectField(_l("Language of the cards"), choices=LANGUAGE_CHOICES, default="fr")
+    headline = StringField(_l("Headline"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=600)])
+    destination_1 = SelectField(_l("First review site"), coerce=int, validate_choice=False)
+    destination_2 = SelectField(_l("Second review site"), coerce=int, validate_choice=False)
+    destination_3 = SelectField(_l("Third review site"), coerce=int, validate_choice=False)
+    presence_line = StringField(_l("Presence line (optional)"), validators=[Optional(), Length(max=200)])
+    offer_kind = SelectField(
+        _l("Thank-you offer"),
+        choices=[
+            ("none", _l("No offer")),
+            ("thank_you", _l("A thank-you given with the card, to everyone")),
+            ("private_feedback", _l("A reward for filling in our own private feedback card")),
+        ],
+        default="none",
+    )
+    offer_text = StringField(_l("Offer text"), validators=[Optional(), Length(max=200)])
+    offer_validity_days = IntegerField(_l("Offer valid for (days)"), validators=[Optional(), NumberRange(1, 730)])
+    link_mode = SelectField(
+        _l("Links in the QR codes"),
+        choices=[("direct", _l("Direct to each review site")), ("tracked", _l("Tracked through this app (counts scans)"))],
+        default="direct",
+    )
+    distribution = SelectField(
+        _l("Who gets a card"),
+        choices=[("every_customer", _l("Every customer")), ("every_nth", _l("Every Nth bill"))],
+        default="every_customer",
+    )
+    every_nth = IntegerField(_l("N"), validators=[Optional(), NumberRange(2, 100)])
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on (optional)"), validators=[Optional()])
+
+    def set_destination_choices(self, destinations) -> None:
+        choices = [(0, "—")] + [(d.id, d.label or d.display_url) for d in destinations if not d.presence_only]
+        for field in (self.destination_1, self.destination_2, self.destination_3):
+            field.choices = choices
+
+    def to_input(self) -> CampaignInput:
+        chosen = (self.destination_1.data, self.destination_2.data, self.destination_3.data)
+        return CampaignInput(
+            name=self.name.data or "",
+            language=self.language.data,
+            headline=self.headline.data or "",
+            body=self.body.data or "",
+            destination_ids=tuple(d for d in chosen if d),
+            presence_line=self.presence_line.data or "",
+            offer_kind=self.offer_kind.data,
+            offer_text=self.offer_text.data or "",
+            offer_validity_days=self.offer_validity_days.data,
+            link_mode=self.link_mode.data,
+            distribution=self.distribution.data,
+            every_nth=self.every_nth.data,
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+        )
+
+
+class PrintForm(FlaskForm):
+    layout = SelectField(_l("Layout"))
+    count = IntegerField(_l("Number of cards"), default=50, validators=[DataRequired(), NumberRange(1, 10_000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout.choices = [(layout.name, layout.title) for layout in available_layouts().values()]

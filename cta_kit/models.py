@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -170,3 +171,95 @@ class InstanceSetting(db.Model):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+OFFER_KINDS = ("none", "thank_you", "private_feedback")
+LINK_MODES = ("direct", "tracked")
+DISTRIBUTIONS = ("every_customer", "every_nth")
+
+
+class Campaign(db.Model):
+    """What a location's cards say and which review sites they feature."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (
+        CheckConstraint("offer_kind IN ('none', 'thank_you', 'private_feedback')", name="offer_kind"),
+        CheckConstraint("link_mode IN ('direct', 'tracked')", name="link_mode"),
+        CheckConstraint("distribution IN ('every_customer', 'every_nth')", name="distribution"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(8))
+    headline: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    presence_line: Mapped[str] = mapped_column(String(200), default="")
+    offer_kind: Mapped[str] = mapped_column(String(20), default="none")
+    offer_text: Mapped[str] = mapped_column(String(200), default="")
+    offer_validity_days: Mapped[int | None] = mapped_column(Integer)
+    link_mode: Mapped[str] = mapped_column(String(10), default="direct")
+    distribution: Mapped[str] = mapped_column(String(20), default="every_customer")
+    every_nth: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    location: Mapped[Location] = relationship()
+    featured: Mapped[list[CampaignDestination]] = relationship(
+        back_populates="campaign", order_by="CampaignDestination.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def destinations(self) -> list[ReviewDestination]:
+        return [link.destination for link in self.featured]
+
+
+class CampaignDestination(db.Model):
+    """A review site featured on a campaign's cards, in print order (1 to 3)."""
+
+    __tablename__ = "campaign_destination"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    destination_id: Mapped[int] = mapped_column(
+        ForeignKey("review_destination.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="featured")
+    destination: Mapped[ReviewDestination] = relationship()
+
+
+class CardBatch(db.Model):
+    """One print run. ``content`` keeps what was printed, so a reprint is the same PDF."""
+
+    __tablename__ = "card_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    layout: Mapped[str] = mapped_column(String(64))
+    link_mode: Mapped[str] = mapped_column(String(10))
+    card_count: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    campaign: Mapped[Campaign] = relationship()
+    printed_by: Mapped[User | None] = relationship()
+
+
+class Card(db.Model):
+    """A printed card and its single-use redemption code (Crockford base32 with a Damm check)."""
+
+    __tablename__ = "card"
+    __table_args__ = (Index("ix_card_batch_position", "batch_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("card_batch.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime)

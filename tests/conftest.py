@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import os
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,7 +17,18 @@ from flask.testing import FlaskClient
 
 from cta_kit import create_app
 from cta_kit.extensions import db
-from cta_kit.models import ROLE_OWNER, ROLE_STAFF, Business, InstanceSetting, Location, User, utcnow
+from cta_kit.models import (
+    ROLE_OWNER,
+    ROLE_STAFF,
+    Business,
+    Campaign,
+    CampaignDestination,
+    InstanceSetting,
+    Location,
+    ReviewDestination,
+    User,
+    utcnow,
+)
 from cta_kit.services.accounts import SETUP_DONE_KEY
 from cta_kit.services.passwords import hash_password
 
@@ -155,6 +167,8 @@ class World:
     staff: User
     other_location_owner: User
     foreign_owner: User
+    campaign_id: int | None = None
+    batch_id: int | None = None
 
 
 def make_user(business, name, login, role, locations, language="en") -> User:
@@ -192,3 +206,44 @@ def log_in(client, user: User, password: str = PASSWORD):
     response = client.post("/login", data={"login": user.login, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+GOOGLE_URL = "https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4"
+TRIPADVISOR_URL = "https://www.tripadvisor.fr/UserReviewEdit-g187147-d1234567.html"
+
+
+def add_destination_row(location, platform, url, display_url, position=0, presence_only=False):
+    destination = ReviewDestination(
+        location=location, platform=platform, entered=url, url=url, display_url=display_url,
+        position=position, presence_only=presence_only,
+    )
+    db.session.add(destination)
+    return destination
+
+
+def make_campaign(location, destinations, **fields) -> Campaign:
+    values = dict(
+        name="Autumn cards", language="fr", headline="Votre avis compte",
+        body="Sur quel site laissez-vous vos avis ? Scannez le code.", offer_kind="thank_you",
+        offer_text="Un café offert à votre prochaine visite", offer_validity_days=30,
+        link_mode="direct", distribution="every_customer", starts_on=date(2026, 11, 1),
+    )
+    values.update(fields)
+    campaign = Campaign(location=location, **values)
+    campaign.featured = [CampaignDestination(destination=d, position=i) for i, d in enumerate(destinations, start=1)]
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+@pytest.fixture
+def printed_world(world) -> World:
+    """The world, with two review sites at location X, a campaign featuring them and one printed batch."""
+    from cta_kit.services.printing import PrintOrder, print_cards
+
+    google = add_destination_row(world.location, "google", GOOGLE_URL, "search.google.com", 0)
+    tripadvisor = add_destination_row(world.location, "tripadvisor", TRIPADVISOR_URL, "tripadvisor.fr", 1)
+    campaign = make_campaign(world.location, [google, tripadvisor])
+    world.campaign_id = campaign.id
+    world.batch_id = print_cards(PrintOrder(campaign.id, 3, "business-card-10up-a4")).batch_id
+    return world

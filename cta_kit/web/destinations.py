@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..domain.platforms import load_registry
 from ..forms import ActionForm, DestinationForm, apply_service_errors
 from ..services import destinations as service
+from ..services import printing
 from ..services.errors import ServiceError
 from ..services.locations import location_for
 from ..services.qr_display import qr_svg
+from .i18n import translate
 from .security import owner_required, rerender_on_csrf_failure
 
 bp = Blueprint("destinations", __name__, url_prefix="/locations/<int:location_id>/destinations")
@@ -51,6 +55,19 @@ def move(location_id: int, destination_id: int, direction: str):
         abort(400)
     service.move_destination(current_user, location_id, destination_id, -1 if direction == "up" else 1)
     return redirect(url_for("locations.detail", location_id=location_id))
+
+
+@bp.get("/<int:destination_id>/slip.pdf")
+@login_required
+def slip(location_id: int, destination_id: int):
+    """A single 80 mm slip for the receipt printer, with this site's QR code."""
+    try:
+        pdf = printing.slip_for_destination(current_user, location_id, destination_id)
+    except ServiceError as error:
+        for message in error.errors.values():
+            flash(translate(message), "error")
+        return redirect(url_for("locations.detail", location_id=location_id))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"slip-{destination_id}.pdf")
 
 
 @bp.get("/<int:destination_id>/qr")

@@ -39,6 +39,14 @@ EXPECTED = {
     "destinations.delete": OWNERS_OF_LOCATION,
     "destinations.move": OWNERS_OF_LOCATION,
     "destinations.qr": PEOPLE_OF_LOCATION,
+    "destinations.slip": PEOPLE_OF_LOCATION,
+    "campaigns.index": OWNERS_OF_LOCATION,
+    "campaigns.create": OWNERS_OF_LOCATION,
+    "campaigns.edit": OWNERS_OF_LOCATION,
+    "campaigns.preview": OWNERS_OF_LOCATION,
+    "campaigns.print_cards": OWNERS_OF_LOCATION,
+    "campaigns.batch_pdf": OWNERS_OF_LOCATION,
+    "campaigns.batch_manifest": OWNERS_OF_LOCATION,
     "users.index": ANY_OWNER,
     "users.create": ANY_OWNER,
     "users.edit": OWNERS_OF_LOCATION,  # the staff member of the location
@@ -67,6 +75,8 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<int:location_id>": str(world.location.id),
         "<int:destination_id>": str(destination_id),
         "<int:user_id>": str(world.staff.id),
+        "<int:campaign_id>": str(world.campaign_id),
+        "<int:batch_id>": str(world.batch_id),
         "<any(up, down):direction>": "down",
         "<path:filename>": "css/app.css",
     }
@@ -89,20 +99,9 @@ def outcome(response) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_route_answers(app, world, role):
-    destination = ReviewDestination(
-        location=world.location,
-        platform="google",
-        entered="ChIJN1t_tDeuEmsRUsoyG83frY4",
-        url="https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4",
-        display_url="g.page",
-        position=0,
-    )
-    second = ReviewDestination(
-        location=world.location, platform="other", entered="x", url="https://example.org/r", display_url="example.org", position=1
-    )
-    db.session.add_all([destination, second])
-    db.session.commit()
+def test_route_answers(app, printed_world, role):
+    world = printed_world
+    destination = world.location.destinations[0]
     users = {
         "staff": world.staff,
         "owner": world.owner,

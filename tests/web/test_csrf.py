@@ -38,12 +38,9 @@ def row_counts():
     return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in (User, Location, ReviewDestination))
 
 
-def test_every_state_changing_route_rejects_a_missing_token(csrf_app, world):
-    destination = ReviewDestination(
-        location=world.location, platform="other", entered="x", url="https://example.org/r", display_url="example.org"
-    )
-    db.session.add(destination)
-    db.session.commit()
+def test_every_state_changing_route_rejects_a_missing_token(csrf_app, printed_world):
+    world = printed_world
+    destination = world.location.destinations[0]
     client = csrf_app.test_client()
     log_in_with_token(client, world.owner)
     before = row_counts()

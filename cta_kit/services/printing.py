@@ -1,0 +1,322 @@
+"""Printing cards: unique codes recorded in the same transaction that makes the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from babel.dates import format_date
+from flask import current_app
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.codes import format_code, new_code
+from ..domain.i18n import Message, N_
+from ..domain.platforms import load_registry
+from ..domain.policy import Finding, check_campaign, has_errors
+from ..domain.spreadsheet import safe_cell
+from ..extensions import db
+from ..models import Campaign, Card, CardBatch, User, utcnow
+from ..domain.wording import default_wording
+from ..pdf.render import CardContent, DocumentInfo, QrItem, render_cards, render_slip
+from .campaigns import campaign_for, findings_for
+from .errors import NotFound, ServiceError
+from .layouts import layout_named
+from .locations import location_for
+
+MAX_CARDS_PER_BATCH = 10_000
+CODE_ATTEMPTS = 3
+
+
+class PrintRefused(ServiceError):
+    """The policy check found errors: the findings say why, with their sources."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__({"": finding.message for finding in findings if finding.severity == "error"})
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class PrintOrder:
+    campaign_id: int
+    count: int
+    layout: str
+    link_mode: str | None = None  # None: the campaign's own
+
+
+@dataclass(frozen=True)
+class PrintedBatch:
+    batch_id: int
+    pdf: bytes
+    filename: str
+    warnings: tuple[Finding, ...]
+
+
+def print_cards(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> PrintedBatch:
+    """Print for a user at one of their locations, or (user None) from the command line."""
+    campaign = _campaign(order.campaign_id, user, location_id)
+    findings = findings_for(campaign)
+    if has_errors(findings):
+        raise PrintRefused(findings)
+    layout = layout_named(order.layout)
+    link_mode = order.link_mode or campaign.link_mode
+    _check_order(order, campaign, layout, link_mode)
+
+    content = _content(campaign, link_mode)
+    printed_at = utcnow().replace(microsecond=0)
+    for attempt in range(CODE_ATTEMPTS):
+        codes = _unique_codes(order.count)
+        # Rendered before the write transaction, so the database is not locked while it draws;
+        # the PDF is handed out only once its codes are committed.
+        pdf = _render(layout.name, content, codes, printed_at)
+        batch = CardBatch(
+            campaign_id=campaign.id,
+            location_id=campaign.location_id,
+            layout=layout.name,
+            link_mode=link_mode,
+            card_count=order.count,
+            content=json.dumps(content, ensure_ascii=False, sort_keys=True),
+            printed_at=printed_at,
+            printed_by_id=user.id if user else None,
+        )
+        db.session.add(batch)
+        try:
+            db.session.flush()
+            db.session.execute(
+                insert(Card),
+                [
+                    {"code": code, "batch_id": batch.id, "campaign_id": campaign.id,
+                     "location_id": campaign.location_id, "position": position, "printed_at": printed_at}
+                    for position, code in enumerate(codes)
+                ],
+            )
+            db.session.commit()
+            break
+        except IntegrityError:
+            # 50 random bits per code: a clash with an earlier batch is rare, but possible.
+            db.session.rollback()
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+    warnings = tuple(finding for finding in findings if finding.severity == "warning")
+    return PrintedBatch(batch.id, pdf, _filename(batch), warnings)
+
+
+def reprint(batch_id: int, user: User | None = None, location_id: int | None = None) -> PrintedBatch:
+    """The same PDF, byte for byte, from what the batch recorded."""
+    batch = _batch(batch_id, user, location_id)
+    content = json.loads(batch.content)
+    pdf = _render(batch.layout, content, _codes(batch), batch.printed_at)
+    return PrintedBatch(batch.id, pdf, _filename(batch), ())
+
+
+def manifest_csv(batch_id: int, user: User | None = None, location_id: int | None = None) -> str:
+    """One row per card: its code, then the URL of each QR code in print order."""
+    batch = _batch(batch_id, user, location_id)
+    content = json.loads(batch.content)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    destinations = content["destinations"]
+    writer.writerow(["code"] + [f"url_{index}" for index in range(1, len(destinations) + 1)])
+    for code in _codes(batch):
+        writer.writerow([safe_cell(code)] + [safe_cell(_qr_url(content, d, code)) for d in destinations])
+    return buffer.getvalue()
+
+
+def batches_of(campaign: Campaign) -> list[CardBatch]:
+    return list(
+        db.session.scalars(select(CardBatch).where(CardBatch.campaign_id == campaign.id).order_by(CardBatch.id.desc()))
+    )
+
+
+def _campaign(campaign_id: int, user: User | None, location_id: int | None) -> Campaign:
+    if user is not None:
+        return campaign_for(user, location_id, campaign_id)
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def _batch(batch_id: int, user: User | None, location_id: int | None) -> CardBatch:
+    batch = db.session.get(CardBatch, batch_id)
+    if batch is None:
+        raise NotFound()
+    if user is not None and location_for(user, location_id).id != batch.location_id:
+        raise NotFound()
+    return batch
+
+
+def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) -> None:
+    errors: dict[str, Message] = {}
+    if not 1 <= order.count <= MAX_CARDS_PER_BATCH:
+        errors["count"] = Message(N_("Print between 1 and %(max)s cards at a time."), {"max": MAX_CARDS_PER_BATCH})
+    if len(campaign.destinations) > layout.qr_slots:
+        errors["layout"] = Message(
+            N_("“%(layout)s” has room for %(slots)s QR codes and the campaign features %(count)s: choose another layout."),
+            {"layout": layout.title, "slots": layout.qr_slots, "count": len(campaign.destinations)},
+        )
+    if link_mode not in ("direct", "tracked"):
+        errors["link_mode"] = Message(N_("Choose direct or tracked links."))
+    elif link_mode == "tracked" and not _public_base_url():
+        errors["link_mode"] = Message(
+            N_("Tracked links need the app's public address (CTA_KIT_PUBLIC_BASE_URL); print direct links meanwhile.")
+        )
+    if campaign.ends_on and campaign.ends_on < date.today():
+        errors[""] = Message(N_("This campaign ended on %(date)s: change its end date to print more cards."),
+                             {"date": campaign.ends_on.isoformat()})
+    if errors:
+        raise ServiceError(errors)
+
+
+def _public_base_url() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+
+
+def _content(campaign: Campaign, link_mode: str, destinations=None) -> dict:
+    """Everything the cards of a batch share, as printed (later edits do not change a reprint)."""
+    registry = load_registry()
+    location = campaign.location
+    destinations = campaign.destinations if destinations is None else destinations
+    return {
+        "language": campaign.language,
+        "link_mode": link_mode,
+        "base_url": _public_base_url() if link_mode == "tracked" else "",
+        "title": f"{campaign.name} · {location.name}",
+        "author": location.business.name,
+        "subject": f"{len(destinations)} review site(s), {link_mode} links",
+        "variables": {
+            "headline": campaign.headline,
+            "body": campaign.body,
+            "offer": campaign.offer_text,
+            "business": location.business.name,
+            "location": location.name,
+            "presence_line": campaign.presence_line,
+            "validity": _validity(campaign),
+        },
+        "destinations": [
+            {
+                "platform": destination.platform,
+                "label": destination.label or registry[destination.platform].label,
+                "url": destination.url,
+                "display_url": destination.display_url,
+            }
+            for destination in destinations
+        ],
+    }
+
+
+def _validity(campaign: Campaign) -> str:
+    if campaign.offer_kind == "none" or not campaign.offer_validity_days:
+        return ""
+    until = date.today() + timedelta(days=campaign.offer_validity_days)
+    if campaign.ends_on and campaign.ends_on < until:
+        until = campaign.ends_on
+    when = format_date(until, format="long", locale=campaign.language)
+    return f"Offre valable jusqu'au {when}" if campaign.language == "fr" else f"Offer valid until {when}"
+
+
+def _qr_url(content: dict, destination: dict, code: str) -> str:
+    if content["link_mode"] == "tracked":
+        return f"{content['base_url']}/r/{code}/{destination['platform']}"
+    return destination["url"]
+
+
+def _short_url(content: dict, destination: dict, code: str) -> str:
+    if content["link_mode"] == "tracked":
+        host = urlsplit(content["base_url"]).netloc
+        return f"{host}/r/{code}/{destination['platform']}"
+    return destination["display_url"]
+
+
+def _card_content(content: dict, code: str) -> CardContent:
+    return CardContent(
+        variables={**content["variables"], "code": format_code(code)},
+        qr_items=tuple(
+            QrItem(url=_qr_url(content, d, code), label=d["label"], short_url=_short_url(content, d, code))
+            for d in content["destinations"]
+        ),
+    )
+
+
+def _render(layout_name: str, content: dict, codes: list[str], printed_at: datetime) -> bytes:
+    layout = layout_named(layout_name)
+    cards = [_card_content(content, code) for code in codes]
+    info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"], created_at=printed_at)
+    return render_cards(layout, cards, info)
+
+
+def _unique_codes(count: int) -> list[str]:
+    codes: dict[str, None] = {}
+    while len(codes) < count:
+        codes[new_code()] = None
+    return list(codes)
+
+
+def _codes(batch: CardBatch) -> list[str]:
+    return list(db.session.scalars(select(Card.code).where(Card.batch_id == batch.id).order_by(Card.position)))
+
+
+def _filename(batch: CardBatch) -> str:
+    stamp = batch.printed_at.strftime("%Y%m%d-%H%M")
+    return f"cards-batch{batch.id}-{batch.layout}-{stamp}.pdf"
+
+
+SAMPLE_CODE = "KG65MF8F547"
+
+
+def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding]]:
+    """The editor's live preview of one card, and the policy findings, for a form not yet saved."""
+    from ..pdf.preview import render_card_svg
+    from .campaigns import draft_from_input
+
+    location = location_for(user, location_id)
+    layout = layout_named(layout_name)
+    findings = check_campaign(draft_from_input(user, location_id, data))
+    by_id = {destination.id: destination for destination in location.destinations if not destination.presence_only}
+    chosen = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id][: layout.qr_slots]
+    if not chosen:
+        return "", findings
+    with db.session.no_autoflush:
+        campaign = Campaign(
+            location=location, name=data.name, language=data.language, headline=data.headline, body=data.body,
+            presence_line=data.presence_line, offer_kind=data.offer_kind,
+            offer_text=data.offer_text if data.offer_kind != "none" else "",
+            offer_validity_days=data.offer_validity_days, ends_on=data.ends_on,
+        )
+        content = _content(campaign, data.link_mode if _public_base_url() else "direct", chosen)
+        if campaign in db.session:
+            db.session.expunge(campaign)
+    card = _card_content(content, SAMPLE_CODE)
+    return render_card_svg(layout, card), findings
+
+
+def slip_for_destination(user: User, location_id: int, destination_id: int, layout_name: str = "thermal-80mm") -> bytes:
+    """One thermal slip with the QR of the review site a customer says they use (for the till)."""
+    from .destinations import destination_for
+
+    destination = destination_for(user, location_id, destination_id)
+    layout = layout_named(layout_name)
+    if not layout.is_roll:
+        raise ServiceError({"layout": Message(N_("Slips are printed on a receipt-printer roll layout."))})
+    if destination.presence_only:
+        raise ServiceError(
+            {"": Message(N_("%(site)s forbids asking for reviews, so there is no slip for it."),
+                         {"site": load_registry()[destination.platform].label})}
+        )
+    location = destination.location
+    wording = default_wording(location.language)
+    with db.session.no_autoflush:
+        campaign = Campaign(location=location, name=destination.display_url, language=location.language,
+                            headline=wording.headline, body=wording.body, presence_line="", offer_kind="none",
+                            offer_text="")
+        content = _content(campaign, "direct", [destination])
+        if campaign in db.session:
+            db.session.expunge(campaign)
+    card = CardContent(variables=content["variables"] | {"code": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
+    info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"],
+                        created_at=destination.created_at)
+    return render_slip(layout, card, info)

@@ -1,0 +1,67 @@
+// Live preview of one card and the rules check while the owner types. Nothing is saved.
+(function () {
+  "use strict";
+  const form = document.getElementById("campaign-form");
+  const preview = document.getElementById("card-preview");
+  const findings = document.getElementById("findings");
+  const layout = document.getElementById("preview-layout");
+  if (!form || !preview || !findings) return;
+
+  let timer = null;
+  let latest = 0;
+
+  function showFindings(items) {
+    findings.replaceChildren();
+    if (items.length === 0) {
+      const li = document.createElement("li");
+      li.className = "finding finding-ok";
+      li.textContent = findings.dataset.none || "✓";
+      findings.append(li);
+      return;
+    }
+    for (const item of items) {
+      const li = document.createElement("li");
+      li.className = "finding finding-" + item.severity;
+      li.textContent = item.message + " ";
+      const link = document.createElement("a");
+      link.href = item.source;
+      link.rel = "noopener noreferrer";
+      link.target = "_blank";
+      link.textContent = "↗";
+      li.append(link);
+      findings.append(li);
+    }
+  }
+
+  async function refresh() {
+    const ticket = ++latest;
+    const params = new URLSearchParams(new FormData(form));
+    params.delete("csrf_token");
+    params.set("preview_layout", layout.value);
+    try {
+      const response = await fetch(form.dataset.previewUrl + "?" + params.toString(), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      const data = await response.json();
+      if (ticket !== latest) return;
+      // The SVG is built on the server from escaped text only.
+      preview.innerHTML = data.svg || "";
+      if (data.error) preview.textContent = data.error;
+      showFindings(data.findings || []);
+    } catch (error) {
+      // Offline or server restarting: keep the last preview.
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 250);
+  }
+
+  findings.dataset.none = findings.querySelector(".finding-ok") ? findings.querySelector(".finding-ok").textContent : "✓";
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  layout.addEventListener("change", refresh);
+  refresh();
+})();

@@ -1,0 +1,96 @@
+"""Printing a campaign: unique codes recorded with the PDF, QR codes that decode to the manifest."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from cta_kit.domain.codes import check_code
+from cta_kit.extensions import db
+from cta_kit.models import Card, CardBatch
+from cta_kit.services.errors import ServiceError
+from cta_kit.services.printing import PrintOrder, PrintRefused, manifest_csv, print_cards, reprint, slip_for_destination
+from tests.conftest import GOOGLE_URL, TRIPADVISOR_URL, add_destination_row, make_campaign
+from tests.pdf_readback import decoded_qr_codes_per_page, pdf_text, qpdf_check
+
+
+@pytest.fixture
+def campaign(world):
+    google = add_destination_row(world.location, "google", GOOGLE_URL, "search.google.com", 0)
+    tripadvisor = add_destination_row(world.location, "tripadvisor", TRIPADVISOR_URL, "tripadvisor.fr", 1)
+    return make_campaign(world.location, [google, tripadvisor])
+
+
+def manifest_rows(batch_id):
+    return list(csv.DictReader(io.StringIO(manifest_csv(batch_id))))
+
+
+def test_printed_cards_have_unique_recorded_codes_and_readable_qr_codes(campaign):
+    printed = print_cards(PrintOrder(campaign.id, 12, "business-card-10up-a4"))
+    rows = manifest_rows(printed.batch_id)
+    assert list(rows[0]) == ["code", "url_1", "url_2"]
+    codes = [row["code"] for row in rows]
+    assert len(set(codes)) == 12 and all(check_code(code).ok for code in codes)
+    recorded = db.session.scalars(select(Card.code).where(Card.batch_id == printed.batch_id)).all()
+    assert sorted(recorded) == sorted(codes)
+    batch = db.session.get(CardBatch, printed.batch_id)
+    assert (batch.layout, batch.card_count, batch.campaign_id) == ("business-card-10up-a4", 12, campaign.id)
+
+    assert {row["url_1"] for row in rows} == {GOOGLE_URL} and {row["url_2"] for row in rows} == {TRIPADVISOR_URL}
+    pages = decoded_qr_codes_per_page(printed.pdf, dpi=150)
+    assert [len(page) for page in pages] == [20, 4]  # two codes per card, 10 + 2 cards
+    text = pdf_text(printed.pdf)
+    assert "Un café offert à votre prochaine visite" in text
+    for code in codes:
+        assert f"{code[:5]}-{code[5:10]}-{code[10]}" in text
+    reader = PdfReader(io.BytesIO(printed.pdf))
+    assert reader.metadata.author == "Chez Nous"
+    assert qpdf_check(printed.pdf).returncode == 0
+
+
+def test_tracked_links_carry_each_cards_code(campaign):
+    printed = print_cards(PrintOrder(campaign.id, 2, "business-card-10up-a4", link_mode="tracked"))
+    rows = manifest_rows(printed.batch_id)
+    expected = sorted(
+        f"https://cards.example.com/r/{row['code']}/{platform}" for row in rows for platform in ("google", "tripadvisor")
+    )
+    assert sorted(url for row in rows for url in (row["url_1"], row["url_2"])) == expected
+    assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [expected]
+
+
+def test_a_reprint_is_the_same_pdf_even_after_the_campaign_changed(campaign):
+    printed = print_cards(PrintOrder(campaign.id, 3, "thermal-80mm"))
+    campaign.headline = "Changed since"
+    db.session.commit()
+    assert reprint(printed.batch_id).pdf == printed.pdf
+
+
+def test_forbidden_wording_refuses_printing_and_records_nothing(campaign):
+    campaign.body = "Laissez-nous un avis 5 étoiles sur Google !"
+    db.session.commit()
+    with pytest.raises(PrintRefused) as refused:
+        print_cards(PrintOrder(campaign.id, 5, "business-card-10up-a4"))
+    assert any(finding.severity == "error" for finding in refused.value.findings)
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 0
+    assert db.session.scalar(select(func.count()).select_from(CardBatch)) == 0
+
+
+def test_an_order_that_cannot_print_says_why(campaign):
+    with pytest.raises(ServiceError) as error:
+        print_cards(PrintOrder(campaign.id, 0, "no-such-layout"))
+    assert "layout" in error.value.errors
+    with pytest.raises(ServiceError) as error:
+        print_cards(PrintOrder(campaign.id, 20_000, "business-card-10up-a4"))
+    assert "count" in error.value.errors
+
+
+def test_one_slip_for_one_customer(world, campaign):
+    google = world.location.destinations[0]
+    pdf = slip_for_destination(world.owner, world.location.id, google.id)
+    assert decoded_qr_codes_per_page(pdf, dpi=203) == [[GOOGLE_URL]]
+    width_pt = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
+    assert abs(width_pt - 80 / 25.4 * 72) < 0.5
