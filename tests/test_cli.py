@@ -150,3 +150,58 @@ def test_backup_on_postgres_gives_pg_dump_guidance(runner, app, tmp_path):
         pytest.skip("PostgreSQL guidance")
     result = runner.invoke(args=["backup", str(tmp_path / "x.dump")])
     assert result.exit_code == 2 and "pg_dump" in result.output
+
+
+def test_layouts_lists_every_layout_with_its_size(runner, app):
+    result = runner.invoke(args=["layouts"])
+    assert result.exit_code == 0
+    for name in ("business-card-10up-a4", "avery-5371-letter", "bill-insert-3up-a4", "table-tent-a6-from-a5",
+                 "thermal-80mm", "thermal-58mm"):
+        assert name in result.output
+    assert "85 x 55 mm" in result.output and "roll 80 mm" in result.output
+
+
+def test_policy_check_command(runner, app):
+    import json
+
+    ok = runner.invoke(args=["policy", "check", "--platform", "google", "--lang", "fr", "Votre avis compte, scannez le code."])
+    assert ok.exit_code == 0 and json.loads(ok.output) == []
+    bad = runner.invoke(args=["policy", "check", "--platform", "google", "--lang", "en", "Leave us a 5-star review!"])
+    assert bad.exit_code == 1
+    findings = json.loads(bad.output)
+    assert findings[0]["severity"] == "error" and findings[0]["source"].startswith("https://")
+
+
+def test_demo_then_print_a_sheet_with_its_manifest(runner, app, tmp_path):
+    import csv
+
+    from tests.pdf_readback import decoded_qr_codes_per_page
+
+    demo = runner.invoke(args=["demo"])
+    command = next(line for line in demo.output.splitlines() if "cards print" in line)
+    campaign_id = command.split("--campaign ")[1].split()[0]
+    pdf, manifest = tmp_path / "cards.pdf", tmp_path / "cards.csv"
+    result = runner.invoke(
+        args=["cards", "print", "--campaign", campaign_id, "--count", "10", "--layout", "avery-5371-letter",
+              "--out", str(pdf), "--manifest", str(manifest)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    assert len(rows) == 10 and list(rows[0]) == ["code", "url_1", "url_2"]
+    expected = sorted(url for row in rows for url in (row["url_1"], row["url_2"]))
+    assert decoded_qr_codes_per_page(pdf.read_bytes()) == [expected]
+
+
+def test_cards_print_refuses_with_reasons(runner, app, tmp_path):
+    missing = runner.invoke(args=["cards", "print", "--campaign", "999", "--count", "1", "--layout", "thermal-80mm",
+                                  "--out", str(tmp_path / "x.pdf")])
+    assert missing.exit_code != 0 and "no campaign 999" in missing.output
+    runner.invoke(args=["demo"])
+    from cta_kit.models import Campaign
+
+    campaign = db.session.scalar(select(Campaign))
+    campaign.body = "Only happy customers: leave us a positive review!"
+    db.session.commit()
+    refused = runner.invoke(args=["cards", "print", "--campaign", str(campaign.id), "--count", "1", "--layout",
+                                  "thermal-80mm", "--out", str(tmp_path / "x.pdf")])
+    assert refused.exit_code != 0 and "ERROR" in refused.output and not (tmp_path / "x.pdf").exists()

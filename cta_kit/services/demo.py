@@ -6,9 +6,11 @@ import secrets
 
 from sqlalchemy import select
 
+from ..domain.wording import default_wording
 from ..extensions import db
-from ..models import ROLE_OWNER, ROLE_STAFF, Business, InstanceSetting, Location, User, utcnow
+from ..models import ROLE_OWNER, ROLE_STAFF, Business, Campaign, InstanceSetting, Location, User, utcnow
 from .accounts import SETUP_DONE_KEY
+from .campaigns import CampaignInput, create_campaign
 from .destinations import DestinationInput, add_destination
 from .passwords import hash_password
 
@@ -42,7 +44,9 @@ def create_demo() -> list[str]:
             staff.session_version += 1
         db.session.commit()
         lines = ["The demo restaurant exists already; its accounts have new passwords."]
+    campaign = db.session.scalar(select(Campaign).join(Location).where(Location.business_id == owner.business_id))
     return lines + [
+        f"Print a sheet: cta-kit cards print --campaign {campaign.id} --count 10 --layout business-card-10up-a4 --out cards.pdf",
         "Log in at /login with:",
         f"  owner: {DEMO_OWNER_LOGIN}   password: {owner_password}",
         f"  staff: {DEMO_STAFF_LOGIN}   password: {staff_password}",
@@ -80,8 +84,23 @@ def _create_restaurant(owner_password: str, staff_password: str) -> User:
     if db.session.get(InstanceSetting, SETUP_DONE_KEY) is None:
         db.session.add(InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat()))
     db.session.commit()
-    for destination in DEMO_DESTINATIONS:
-        add_destination(owner, location.id, destination)
+    added = [add_destination(owner, location.id, destination) for destination in DEMO_DESTINATIONS]
+    wording = default_wording("fr")
+    create_campaign(
+        owner,
+        location.id,
+        CampaignInput(
+            name="Cartes de l'addition",
+            language="fr",
+            headline=wording.headline,
+            body=wording.body,
+            destination_ids=tuple(d.id for d in added if d.platform in ("google", "tripadvisor")),
+            presence_line=wording.presence_line,
+            offer_kind="thank_you",
+            offer_text="Un café offert à votre prochaine visite",
+            offer_validity_days=60,
+        ),
+    )
     return owner
 
 
