@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from flask import has_app_context
@@ -23,6 +23,7 @@ from cta_kit.models import (
     Business,
     Campaign,
     CampaignDestination,
+    Card,
     InstanceSetting,
     Location,
     ReviewDestination,
@@ -169,6 +170,7 @@ class World:
     foreign_owner: User
     campaign_id: int | None = None
     batch_id: int | None = None
+    card_code: str | None = None
 
 
 def make_user(business, name, login, role, locations, language="en") -> User:
@@ -246,4 +248,5 @@ def printed_world(world) -> World:
     campaign = make_campaign(world.location, [google, tripadvisor])
     world.campaign_id = campaign.id
     world.batch_id = print_cards(PrintOrder(campaign.id, 3, "business-card-10up-a4")).batch_id
+    world.card_code = db.session.scalar(select(Card.code).where(Card.batch_id == world.batch_id).limit(1))
     return world

@@ -47,6 +47,7 @@ EXPECTED = {
     "campaigns.print_cards": OWNERS_OF_LOCATION,
     "campaigns.batch_pdf": OWNERS_OF_LOCATION,
     "campaigns.batch_manifest": OWNERS_OF_LOCATION,
+    "links.follow": PUBLIC,  # a printed card's tracked link
     "users.index": ANY_OWNER,
     "users.create": ANY_OWNER,
     "users.edit": OWNERS_OF_LOCATION,  # the staff member of the location
@@ -79,6 +80,8 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<int:batch_id>": str(world.batch_id),
         "<any(up, down):direction>": "down",
         "<path:filename>": "css/app.css",
+        "<code>": world.card_code,
+        "<platform>": "google",
     }
     for placeholder, value in values.items():
         rule = rule.replace(placeholder, value)
