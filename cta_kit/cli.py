@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.engine import make_url
+from werkzeug.serving import run_simple
 
 from . import create_app
 
@@ -31,8 +32,9 @@ def serve_command(host: str, port: int) -> None:
     backup = upgrade_database(app) if app.config["AUTO_UPGRADE_DB"] else None
     if backup:
         click.echo(f"Database backed up to {backup} before upgrading.")
-    click.echo(f"cta-kit is serving on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    click.echo(f"cta-kit is serving on http://{host}:{port}/ (stop with Ctrl+C)")
+    # Flask ignores app.run() inside its own CLI, so serve with Werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @click.command("check-deploy")

@@ -205,3 +205,34 @@ def test_cards_print_refuses_with_reasons(runner, app, tmp_path):
     refused = runner.invoke(args=["cards", "print", "--campaign", str(campaign.id), "--count", "1", "--layout",
                                   "thermal-80mm", "--out", str(tmp_path / "x.pdf")])
     assert refused.exit_code != 0 and "ERROR" in refused.output and not (tmp_path / "x.pdf").exists()
+
+
+def test_serve_upgrades_then_serves_the_setup_page(fresh_env, tmp_path):
+    """What `make run` does on a fresh machine."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cta_kit", "serve", "--port", str(port)], env=fresh_env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/setup", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert "Create my account" in page or "Créer mon compte" in page
+        assert (tmp_path / "instance" / "cta-kit.sqlite3").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
