@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.codes import format_code, new_code
+from ..domain.errors import DomainError
 from ..domain.i18n import Message, N_
 from ..domain.platforms import load_registry
 from ..domain.policy import Finding, check_campaign, has_errors
@@ -246,7 +247,11 @@ def _render(layout_name: str, content: dict, codes: list[str], printed_at: datet
     layout = layout_named(layout_name)
     cards = [_card_content(content, code) for code in codes]
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"], created_at=printed_at)
-    return render_cards(layout, cards, info)
+    try:
+        return render_cards(layout, cards, info)
+    except DomainError as error:
+        # e.g. a link too long for the layout's QR boxes to stay scannable
+        raise ServiceError({"layout": error.message}) from None
 
 
 def _unique_codes(count: int) -> list[str]:
@@ -291,7 +296,10 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
         if campaign in db.session:
             db.session.expunge(campaign)
     card = _card_content(content, SAMPLE_CODE)
-    return render_card_svg(layout, card), findings
+    try:
+        return render_card_svg(layout, card), findings
+    except DomainError as error:
+        raise ServiceError({"layout": error.message}) from None
 
 
 def slip_for_destination(user: User, location_id: int, destination_id: int, layout_name: str = "thermal-80mm") -> bytes:
@@ -319,4 +327,7 @@ def slip_for_destination(user: User, location_id: int, destination_id: int, layo
     card = CardContent(variables=content["variables"] | {"code": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"],
                         created_at=destination.created_at)
-    return render_slip(layout, card, info)
+    try:
+        return render_slip(layout, card, info)
+    except DomainError as error:
+        raise ServiceError({"": error.message}) from None

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..domain.platforms import load_registry
 from ..domain.wording import default_wording
 from ..forms import CampaignForm, PrintForm, apply_service_errors
 from ..services import campaigns as service
@@ -24,7 +25,12 @@ bp = Blueprint("campaigns", __name__, url_prefix="/locations/<int:location_id>")
 @owner_required
 def index(location_id: int):
     location = location_for(current_user, location_id)
-    return render_template("campaigns/index.html", location=location, campaigns=service.campaigns_of(current_user, location_id))
+    return render_template(
+        "campaigns/index.html",
+        location=location,
+        campaigns=service.campaigns_of(current_user, location_id),
+        platforms=load_registry(),
+    )
 
 
 def _editor_form(location, **kwargs) -> CampaignForm:

@@ -59,7 +59,6 @@
     timer = setTimeout(refresh, 250);
   }
 
-  findings.dataset.none = findings.querySelector(".finding-ok") ? findings.querySelector(".finding-ok").textContent : "✓";
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   layout.addEventListener("change", refresh);

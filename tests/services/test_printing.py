@@ -94,3 +94,13 @@ def test_one_slip_for_one_customer(world, campaign):
     assert decoded_qr_codes_per_page(pdf, dpi=203) == [[GOOGLE_URL]]
     width_pt = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
     assert abs(width_pt - 80 / 25.4 * 72) < 0.5
+
+
+def test_a_link_too_long_for_the_qr_box_is_refused_with_a_reason(world):
+    long_link = "https://example.org/" + "review-" * 60
+    other = add_destination_row(world.location, "other", long_link, "example.org", 0)
+    campaign = make_campaign(world.location, [other])
+    with pytest.raises(ServiceError) as error:
+        print_cards(PrintOrder(campaign.id, 1, "thermal-58mm"))
+    assert "too small to scan" in error.value.errors["layout"].render()
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 0
