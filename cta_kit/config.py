@@ -37,6 +37,7 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     "AUTO_UPGRADE_DB": True,
+    "TRUSTED_PROXIES": 0,  # how many reverse proxies stand in front (sets Werkzeug's ProxyFix)
 }
 
 

@@ -30,3 +30,17 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(make_app, world):
+    app = make_app(TRUSTED_PROXIES=1)
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/login", data={"login": "nobody@example.com", "password": "wrong"},
+                    headers={"X-Forwarded-For": "203.0.113.7"})
+    from cta_kit.models import LoginFailure
+    from cta_kit.extensions import db
+    from sqlalchemy import select
+
+    addresses = set(db.session.scalars(select(LoginFailure.address)))
+    assert addresses == {"203.0.113.7"}
