@@ -284,6 +284,8 @@ def _parse_url(platform: Platform, text: str) -> _Url:
     if "[" in authority or "]" in authority:
         raise _refuse(platform, "ip_address", E_IP)
     host, colon, port = authority.partition(":")
+    if not host:
+        raise _refuse(platform, "malformed", E_MALFORMED)
     if colon and port != "443":
         raise _refuse(platform, "port", E_PORT)
     host = _check_host(platform, host)
@@ -409,7 +411,8 @@ def _tripadvisor(platform: Platform, text: str) -> Destination:
 
 def _facebook(platform: Platform, text: str) -> Destination:
     lowered = text.lower()
-    if not _looks_like_url(text) and not lowered.startswith("www.") and "facebook" not in lowered and "fb." not in lowered:
+    # A bare name is a page username, unless it names a Facebook host ("facebook.com.evil.io").
+    if not _looks_like_url(text) and not lowered.startswith("www.") and not ("facebook" in lowered or "fb." in lowered):
         return _facebook_page(platform, text.removeprefix("@"))
     url = _parse_url(platform, text)
     _platform_host(platform, url.host, E_FACEBOOK_WRONG)

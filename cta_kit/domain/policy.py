@@ -11,6 +11,7 @@ The matching is a heuristic for a restaurant card, not a legal opinion; every fi
 names its source so the owner can read the rule itself.
 """
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,11 +29,6 @@ MAX_PLATFORMS = 3
 FTC_465_4 = "https://www.ecfr.gov/current/title-16/chapter-I/subchapter-D/part-465/section-465.4"
 CODE_CONSOMMATION = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000032227293"
 GOOGLE_POLICY = "https://support.google.com/contributionpolicy/answer/7400114"
-TRUSTPILOT_GUIDELINES = (
-    "https://support.trustpilot.com/hc/en-us/articles/"
-    "235472148--Quick-guide-to-Trustpilot-s-Guidelines-for-Businesses"
-)
-ISO_20488 = "https://www.iso.org/standard/68193.html"
 
 
 @dataclass(frozen=True)
@@ -92,9 +88,10 @@ M_UNKNOWN_OFFER_KIND = N_(
     "Unknown offer type “%(kind)s”. Use none, thank_you (given to everyone with the card) or "
     "private_feedback (a reward for feedback given to the restaurant)."
 )
-M_YELP = N_(
-    "Yelp forbids asking customers for reviews, even politely, and penalises businesses that "
-    "do. Remove Yelp from the review sites; the card can still say “Find us on Yelp”."
+M_ASKING_FORBIDDEN = N_(
+    "%(platform)s forbids asking customers for reviews, even politely, and penalises businesses "
+    "that do. Remove %(platform)s from the review sites; the card can still say “Find us on "
+    "%(platform)s”."
 )
 M_EVERY_NTH = N_(
     "“Every Nth customer” needs a whole number of 1 or more, for example 3 to give a card to "
@@ -223,88 +220,149 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
+def _group(*options: str) -> str:
+    """A non-capturing regex group of alternatives, so long patterns read as lists."""
+    return "(?:" + "|".join(options) + ")"
+
+
 _POS_ALT = _alternation(_POSITIVE | _words("super top") | _HAPPY)
 _NEG_ALT = _alternation(
     _NEGATIVE
     | _words("hated disliked deteste detestee")
-    | {"not so good", "not good", "less good", "moins bon", "moins bons", "moins bonne", "moins bonnes", "pas terrible", "pas aime"}
+    | {"not so good", "not good", "less good", "moins bon", "moins bons", "moins bonne", "moins bonnes",
+       "pas terrible", "pas aime"}
 )
-_LINK = r"\s*,?\s*(?:or|and|ou|comme|et|as well as|ainsi que|aussi bien que|autant que|voire|or even|but also)\s+(?:the\s+|les\s+|le\s+|la\s+|des\s+|even\s+|meme\s+)?"
+_LINK = (
+    r"\s*,?\s*"
+    + _group("or", "and", "ou", "comme", "et", "as well as", "ainsi que", "aussi bien que", "autant que",
+             "voire", "or even", "but also")
+    + r"\s+(?:the\s+|les\s+|le\s+|la\s+|des\s+|even\s+|meme\s+)?"
+)
 
 # Balanced wording: masked before any sentiment rule, and it makes a sentence's
 # conditional clauses neutral ("satisfied or not", "good or bad").
 _NEUTRAL_RES = [
     re.compile(rf"\b(?:{_POS_ALT})s?{_LINK}(?:{_NEG_ALT})\b"),
     re.compile(rf"\b(?:{_NEG_ALT}){_LINK}(?:{_POS_ALT})s?\b"),
-    re.compile(rf"\b(?:{_POS_ALT})\b[^.!?;\n]{{0,30}}?\b(?:or not|ou non|ou pas|or otherwise|or didn't|or did not|or weren't|or were not)\b"),
     re.compile(
-        r"\b(?:either way|whatever your (?:opinion|experience|verdict|view)|dans tous les cas|quel qu'il soit|"
-        r"quelle qu'elle soit|quoi qu'il en soit|in any case|no matter (?:what|how)|good, bad or|bon, mauvais ou|"
-        r"the good and the bad|le bon comme le moins bon|le bon comme le mauvais)\b"
+        rf"\b(?:{_POS_ALT})\b[^.!?;\n]{{0,30}}?\b"
+        + _group("or not", "ou non", "ou pas", "or otherwise", "or didn't", "or did not", "or weren't", "or were not")
+        + r"\b"
+    ),
+    re.compile(
+        r"\b"
+        + _group(
+            "either way", r"whatever your (?:opinion|experience|verdict|view)", "dans tous les cas",
+            "quel qu'il soit", "quelle qu'elle soit", "quoi qu'il en soit", "in any case", "no matter (?:what|how)",
+            "good, bad or", "bon, mauvais ou", "the good and the bad", "le bon comme le moins bon",
+            "le bon comme le mauvais",
+        )
+        + r"\b"
     ),
     # "Loved it? Hated it?": two opposite questions side by side ask for either answer.
-    re.compile(rf"\b(?:{_POS_ALT})\b[^.!?\n]{{0,25}}\?\s*[^.!?\n]{{0,25}}\b(?:{_NEG_ALT}|didn't)\b[^.!?\n]{{0,25}}\?"),
+    re.compile(
+        rf"\b(?:{_POS_ALT})\b[^.!?\n]{{0,25}}\?\s*[^.!?\n]{{0,25}}\b(?:{_NEG_ALT}|didn't)\b[^.!?\n]{{0,25}}\?"
+    ),
 ]
 # "n'hésitez pas", "don't forget": negation words that do not negate the request.
 _NOT_NEGATING_RE = re.compile(
-    r"\b(?:n'?\s?hesitez pas|n'?\s?oubliez pas|ne pas hesiter|don'?t hesitate|do not hesitate|"
-    r"don'?t forget|do not forget|never forget|n'?\s?hesite pas)\b"
+    r"\b"
+    + _group(r"n'?\s?hesitez pas", r"n'?\s?hesite pas", r"n'?\s?oubliez pas", "ne pas hesiter",
+             "don'?t hesitate", "do not hesitate", "don'?t forget", "do not forget", "never forget")
+    + r"\b"
 )
 
+# A top score counts when something nearby asks for it ("rate us 5 stars"), not in
+# "un palace 5 étoiles".
 _SCORE_RES = [
-    re.compile(r"\b(?:5|five|cinq)\s*-?\s*(?:stars?|etoiles?|\*)(?=\W|$)"),
+    re.compile(r"\b(?:5|five|cinq)[\s-]{0,3}(?:stars?|etoiles?|\*)(?=\W|$)"),
     re.compile(
-        r"\b(?:(?:5|five|cinq)\s+(?:sur|out of|on)\s+(?:5|five|cinq)|(?:10|ten|dix)\s+(?:sur|out of|on)\s+(?:10|ten|dix)"
-        r"|(?:20|vingt)\s+(?:sur|out of|on)\s+(?:20|vingt))\b"
+        r"\b"
+        + _group(
+            r"(?:5|five|cinq)\s+(?:sur|out of|on)\s+(?:5|five|cinq)",
+            r"(?:10|ten|dix)\s+(?:sur|out of|on)\s+(?:10|ten|dix)",
+            r"(?:20|vingt)\s+(?:sur|out of|on)\s+(?:20|vingt)",
+        )
+        + r"\b"
     ),
     re.compile(r"\b(?:full|top|highest|maximum) (?:marks|score)\b|\bnote (?:maximale|max|maximum|parfaite)\b"),
 ]
+# "from 1 to 5 stars", "de 1 à 5 étoiles": a scale, not a score asked for.
+_SCALE_BEFORE_RE = re.compile(r"\b(?:1|one|un|une|0|zero)\s*(?:to|a|and|et|-|through)\s*$")
 # Shown on a review card, a row of stars or a perfect score is the rating asked for.
 _STAR_RUN_RE = re.compile(r"\*(?:\s*\*){3,}|\b(10|20|5)\s*/\s*\1\b")
 _POSITIVE_PHRASE_RES = [
-    re.compile(r"\bsay (?:something|anything|a few words|some words) (?:really )?(?:nice|good|kind|positive|great|lovely|sweet)\b"),
+    re.compile(
+        r"\bsay (?:something|anything|a few words|some words) (?:really )?"
+        + _group("nice", "good", "kind", "positive", "great", "lovely", "sweet")
+        + r"\b"
+    ),
     re.compile(r"\b(?:speak|talk) (?:well|highly) of us\b"),
     re.compile(r"\brate us (?:highly|high|well|top|positively|favou?rably)\b"),
     re.compile(r"(?<!would you )(?<!do you )(?<!will you )(?<!if you )(?<!if you'd )\brecommend us\b"),
     re.compile(r"\b(?:show|give) us (?:some |a little )?(?:love|a thumbs up)\b|\bthumbs? up\b"),
-    re.compile(r"\b(?:dites|dire|ecrivez|ecrire|parlez|parler|dis) du bien\b|\bparlez(?: de nous)? en bien\b"),
+    re.compile(r"\b(?:dites|dire|dis|ecrivez|ecrire|parlez|parler) du bien\b|\bparlez(?: de nous)? en bien\b"),
     re.compile(r"(?<!nous )\brecommandez[\s-]*nous\b"),
     re.compile(r"\bnotez[\s-]*nous (?:bien|positivement|favorablement|au max\w*|5|cinq|10|20)\b"),
     re.compile(r"\b(?:un|des|vos|votre|quelques) (?:petits? )?mots? (?:doux|gentils?|sympas?)\b"),
     re.compile(r"\b(?:avis|notes?|reviews?|commentaires?) au top\b"),
     re.compile(
         r"\btell (?:everyone|the world|others|other people|your friends|people) how (?:\w+ )?"
-        r"(?:good|great|amazing|awesome|delicious|wonderful|fantastic|tasty|lovely) (?:we are|it was|we were|the food was|our food is)\b"
+        + _group("good", "great", "amazing", "awesome", "delicious", "wonderful", "fantastic", "tasty", "lovely")
+        + " "
+        + _group("we are", "it was", "we were", "the food was", "our food is")
+        + r"\b"
     ),
-    re.compile(r"\b(?:dites|racontez)[\s-]+(?:a tout le monde|autour de vous) (?:a quel point|combien) (?:c'etait|nous sommes|vous avez) (?:bon|delicieux|super|aime)"),
+    re.compile(
+        r"\b(?:dites|racontez)[\s-]+(?:a tout le monde|autour de vous) (?:a quel point|combien) "
+        r"(?:c'etait|nous sommes|vous avez) (?:bon|delicieux|super|aime)"
+    ),
 ]
-# Said before a request, these turn "a bad review" into discouraging one.
+# Said before a request, these turn "leave a bad review" into discouraging one.
 _DISCOURAGING_RE = re.compile(
-    r"\b(?:don't|do not|dont|never|avoid|before|instead of|rather than|ne|n'|pas|jamais|evitez|eviter|avant|au lieu|plutot que)\b"
+    r"\b"
+    + _group("don't", "do not", "dont", "never", "avoid", "before", "instead of", "rather than", "ne", "n'",
+             "pas", "jamais", "evitez", "eviter", "avant", "au lieu", "plutot que")
+    + r"\b"
 )
 _GATING_RES = [
     re.compile(
-        r"\bif\b[^.!?;\n]{0,40}?\b(?:happy|satisfied|pleased|delighted|content|impressed|thrilled|enjoyed|loved|liked|"
-        r"appreciated|to your liking|(?:good|great|nice|lovely|wonderful) (?:time|meal|evening|experience|visit)|"
-        r"unhappy|dissatisfied|disappointed)\b"
+        r"\bif\b[^.!?;\n]{0,40}?\b"
+        + _group(
+            "happy", "satisfied", "pleased", "delighted", "content", "impressed", "thrilled", "enjoyed", "loved",
+            "liked", "appreciated", "to your liking", "unhappy", "dissatisfied", "disappointed",
+            r"(?:good|great|nice|lovely|wonderful) (?:time|meal|evening|experience|visit)",
+        )
+        + r"\b"
+    ),
+    # "si" only as "if": followed by a subject, so "si contents de vous voir" stays innocent.
+    re.compile(
+        r"(?:\bsi\b|\bs'(?=il\b))\s*(?:vous|tu|votre|vos|le|la|les|tout|c'|ca|cela|il|elle|l')\b[^.!?;\n]{0,40}?\b"
+        + _group(
+            "satisfaite?s?", "contente?s?", "ravie?s?", "heureux", "heureuse", "conquise?s?", "combles?",
+            "enchantee?s?", "aimee?s?", "appreciee?s?", "adoree?s?", "plu", "regales?", "bon moment",
+            "bien mange", "parfaite?", "bon", "bonne", "reussie?", "mecontente?s?", "decue?s?", "insatisfaite?s?",
+        )
+        + r"\b"
     ),
     re.compile(
-        r"(?:\bsi\b|\bs'(?=il\b))\s*(?:vous|tu|votre|vos|le|la|les|tout|c'|ca|cela|il|elle|l')\b[^.!?;\n]{0,40}?"
-        r"\b(?:satisfaite?s?|contente?s?|ravie?s?|heureux|heureuse|conquise?s?|combles?|enchantee?s?|aimee?s?|"
-        r"appreciee?s?|adoree?s?|plu|regales?|bon moment|bien mange|parfaite?|bon|bonne|reussie?|"
-        r"mecontente?s?|decue?s?|insatisfaite?s?)\b"
-    ),
-    re.compile(
-        r"\b(?:happy|satisfied|delighted|pleased) (?:customers?|guests?|diners?|clients?|visitors?|patrons?)\b|"
-        r"\b(?:clients?|convives?|visiteurs?) (?:satisfaits?|contents?|heureux|ravis?|conquis|combles?)\b"
+        r"\b(?:happy|satisfied|delighted|pleased) (?:customers?|guests?|diners?|clients?|visitors?|patrons?)\b"
+        r"|\b(?:clients?|convives?|visiteurs?) (?:satisfaits?|contents?|heureux|ravis?|conquis|combles?)\b"
     ),
 ]
+_FR_REVIEW = r"(?:avis|commentaires?|notes?|evaluations?|etoiles)"
+_EN_REVIEW = r"(?:reviews?|ratings?|stars?|recommendations?|testimonials?)"
+# Wording that trades something for a review, whatever the reward is called.
 _EXCHANGE_RES = [
-    re.compile(r"\bcontre\s+(?:un|une|1|votre|vos|chaque|tout|des|l'|le|la)?\s*(?:petit\s+|bon\s+|joli\s+)?(?:avis|commentaires?|notes?|evaluations?|reviews?|etoiles)\b"),
-    re.compile(r"\ben echange d(?:e|')\s*(?:un|une|votre|vos|l')?\s*(?:\w+\s+){0,2}?(?:avis|commentaires?|notes?|evaluations?|etoiles)\b"),
-    re.compile(r"\bin (?:exchange|return) for\s+(?:a|an|your|any|each|every|one)?\s*(?:\w+\s+){0,2}?(?:reviews?|ratings?|stars?|recommendations?|testimonials?)\b"),
-    re.compile(r"\b(?:pour|a|avec|par)\s+(?:tout|toute|chaque)\s+(?:\w+\s+){0,2}?(?:avis|commentaires?|notes?|evaluations?)\b"),
-    re.compile(r"\b(?:for|with|per)\s+(?:every|each|any)\s+(?:\w+\s+){0,2}?(?:reviews?|ratings?)\b|\bper review\b|\bpar avis\b"),
+    re.compile(
+        r"\bcontre\s+(?:un|une|1|votre|vos|chaque|tout|des|l'|le|la)?\s*(?:petit\s+|bon\s+|joli\s+)?"
+        rf"(?:{_FR_REVIEW}|reviews?)\b"
+    ),
+    re.compile(rf"\ben echange d(?:e|')\s*(?:un|une|votre|vos|l')?\s*(?:\w+\s+){{0,2}}?{_FR_REVIEW}\b"),
+    re.compile(rf"\bin (?:exchange|return) for\s+(?:a|an|your|any|each|every|one)?\s*(?:\w+\s+){{0,2}}?{_EN_REVIEW}\b"),
+    re.compile(rf"\b(?:pour|a|avec|par)\s+(?:tout|toute|chaque)\s+(?:\w+\s+){{0,2}}?{_FR_REVIEW}\b"),
+    re.compile(r"\b(?:for|with|per)\s+(?:every|each|any)\s+(?:\w+\s+){0,2}?(?:reviews?|ratings?)\b"),
+    re.compile(r"\bper review\b|\bpar avis\b"),
     re.compile(
         r"\b(?:avis|reviews?|ratings?|note|commentaires?|etoiles|stars)"
         r"(?:\s+(?:google|tripadvisor|facebook|trustpilot|thefork|yelp))?\s*(?:=|->|>|\+)"
@@ -312,146 +370,151 @@ _EXCHANGE_RES = [
 ]
 _REVIEW_US_RE = re.compile(r"\b(?:review|rate|recommend)\s+us\b|\b(?:notez|evaluez|recommandez)[\s-]+nous\b")
 _UNCONDITIONAL_RE = re.compile(
-    r"\b(?:whether or not|review or not|avec ou sans avis|or not|ou non|ou pas|sans condition|sans obligation|"
-    r"no strings attached|no obligation|regardless|quel que soit|no review (?:needed|required)|"
-    r"pas besoin (?:de|d') ?(?:laisser|poster|ecrire|donner)|meme sans avis|even without a review)\b"
+    r"\b"
+    + _group(
+        "whether or not", "review or not", "avec ou sans avis", "or not", "ou non", "ou pas", "sans condition",
+        "sans obligation", "no strings attached", "no obligation", "regardless", "quel que soit",
+        "no review (?:needed|required)", r"pas besoin (?:de|d') ?(?:laisser|poster|ecrire|donner)",
+        "meme sans avis", "even without a review",
+    )
+    + r"\b"
 )
-_AMOUNT_RE = re.compile(
-    r"\d+\s*(?:%|€|\$|£|eur\b|euros?\b)|\b(?:on the house|on us|bon d'achat|bon de reduction|la maison vous offre)\b|"
-    r"\b(?:and|et|to|pour|then|puis)\s+(?:get|receive|win|earn|enjoy|claim|recevez|obtenez|gagnez|profitez|beneficiez|"
-    r"recevoir|obtenir|gagner|profiter|beneficier)\b"
+_REWARD_RE = re.compile(
+    r"\b\d+\s?(?:%|€|\$|£|eur\b|euros?\b)"
+    r"|\b(?:on the house|on us|bon d'achat|bon de reduction|la maison vous offre)\b"
+    r"|\b(?:and|et|to|pour|then|puis)\s+"
+    + _group("get", "receive", "win", "earn", "enjoy", "claim", "recevez", "obtenez", "gagnez", "profitez",
+             "beneficiez", "recevoir", "obtenir", "gagner", "profiter", "beneficier")
+    + r"\b"
 )
 _PRIVATE_RE = re.compile(
-    r"\b(?:en prive|prive|privee|privately|private|questionnaire|survey|sondage|au dos|on the back|directement|"
-    r"directly|in person|de vive voix|(?:cette|this|la|the|notre|our) (?:carte|card|fiche|form|formulaire))\b"
+    r"\b"
+    + _group("en prive", "prive", "privee", "privately", "private", "questionnaire", "survey", "sondage",
+             "au dos", "on the back", "directement", "directly", "in person", "de vive voix",
+             "(?:cette|this|la|the|notre|our) (?:carte|card|fiche|form|formulaire)")
+    + r"\b"
 )
 _PUBLIC_RE = re.compile(
-    r"\b(?:google|tripadvisor|facebook|yelp|trustpilot|thefork|fourchette|online|en ligne|internet|web|site|"
-    r"public|publique|publiquement|publicly|reseaux|social|etoiles|stars|post|poster|postez|publiez|publier|publish)\b"
+    r"\b"
+    + _group("google", "tripadvisor", "facebook", "yelp", "trustpilot", "thefork", "fourchette", "online",
+             "en ligne", "internet", "web", "site", "public", "publique", "publiquement", "publicly", "reseaux",
+             "social", "etoiles", "stars", "post", "poster", "postez", "publiez", "publier", "publish")
+    + r"\b"
 )
 
 
 # ---------------------------------------------------------------------------
 # Text analysis
 
+Span = tuple[int, int]  # positions in the folded text
+
 
 class _Token(NamedTuple):
     word: str
-    start: int  # in the folded text
+    start: int
     end: int
     sentence: int
 
 
 class _Text:
-    """Folded text, its tokens, and a map back to the original characters."""
+    """Folded text, its words and sentences, and a map back to the original characters."""
 
     _CHAR_MAP = {
         "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'", "œ": "oe", "Œ": "oe",
         "æ": "ae", "Æ": "ae", "ß": "ss", "–": "-", "—": "-", "‑": "-", "→": "->", "⇒": "->",
         "⭐": "*", "★": "*", "☆": "*", "🌟": "*", "✩": "*", "✪": "*", "✫": "*", "✬": "*",
-        "✭": "*", "✮": "*", "✯": "*", "✰": "*", "⋆": "*", "\u00a0": " ", "\u202f": " ",
-        "…": ".", "€": "€",
+        "✭": "*", "✮": "*", "✯": "*", "✰": "*", "⋆": "*", "\u00a0": " ", "\u202f": " ", "…": ".",
     }
 
     def __init__(self, original: str) -> None:
         self.original = original
         chars: list[str] = []
-        self.origin: list[int] = []
+        self.origin: list[int] = []  # folded position -> original position
         for index, ch in enumerate(original):
             mapped = self._CHAR_MAP.get(ch)
             if mapped is None:
-                mapped = "".join(
-                    c for c in unicodedata.normalize("NFKD", ch)
-                    if unicodedata.category(c) not in ("Mn", "Me", "Cf")
-                ).lower()
-            for c in mapped:
-                chars.append(c)
-                self.origin.append(index)
+                decomposed = unicodedata.normalize("NFKD", ch)
+                mapped = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Me", "Cf")).lower()
+            chars.extend(mapped)
+            self.origin.extend([index] * len(mapped))
         self.folded = "".join(chars)
-        sentence_of = [0] * (len(self.folded) + 1)
-        sentence, last = 0, 0
+
+        self.sentence_of: list[int] = []
+        self.spans: list[Span] = []
+        last = 0
         for match in _SENTENCE_END.finditer(self.folded):
-            for i in range(last, match.end()):
-                sentence_of[i] = sentence
-            sentence, last = sentence + 1, match.end()
-        for i in range(last, len(self.folded) + 1):
-            sentence_of[i] = sentence
-        self.sentence_of = sentence_of
-        text = self.folded.replace("'", " ").replace("-", " ").replace("/", " ")
+            self._add_sentence(last, match.end())
+            last = match.end()
+        self._add_sentence(last, len(self.folded))
+        self.sentence_of.append(len(self.spans) - 1)  # the position just past the end
+
+        # Apostrophes, hyphens and slashes separate words: "l'avis", "five-star", "notez-nous".
+        words_only = self.folded.replace("'", " ").replace("-", " ").replace("/", " ")
         self.tokens = [
-            _Token(m.group(), m.start(), m.end(), sentence_of[m.start()]) for m in _TOKEN_RE.finditer(text)
+            _Token(m.group(), m.start(), m.end(), self.sentence_of[m.start()])
+            for m in _TOKEN_RE.finditer(words_only)
         ]
+        self.token_starts = [t.start for t in self.tokens]
         self.by_sentence: dict[int, list[_Token]] = {}
         for token in self.tokens:
             self.by_sentence.setdefault(token.sentence, []).append(token)
-        self.spans: dict[int, tuple[int, int]] = {}
-        for position, number in enumerate(sentence_of[:-1]):
-            start, _ = self.spans.get(number, (position, position))
-            self.spans[number] = (start, position + 1)
+        # Masks over folded positions keep lookups cheap however long the text is.
         self.neutral = [m.span() for rx in _NEUTRAL_RES for m in rx.finditer(self.folded)]
-        self.not_negating = [m.span() for m in _NOT_NEGATING_RE.finditer(self.folded)]
+        self.neutral_mask = self._mask(self.neutral)
+        self.neutral_sentences = {self.sentence_of[p] for s, e in self.neutral for p in (s, max(e - 1, s))}
+        self.not_negating_mask = self._mask(m.span() for m in _NOT_NEGATING_RE.finditer(self.folded))
 
-    def phrase(self, start: int, end: int) -> str:
-        """The original characters behind folded[start:end], shortened for a message."""
+    def _mask(self, spans: Iterable[Span]) -> bytearray:
+        mask = bytearray(len(self.folded) + 1)
+        for start, end in spans:
+            mask[start:end] = b"\x01" * (end - start)
+        return mask
+
+    def _add_sentence(self, start: int, end: int) -> None:
+        self.sentence_of.extend([len(self.spans)] * (end - start))
+        self.spans.append((start, end))
+
+    def phrase(self, span: Span) -> str:
+        """The original characters behind a folded span, shortened for a message."""
+        start, end = span
         if start >= end:
             return ""
         text = self.original[self.origin[start]: self.origin[end - 1] + 1].strip()
         return text if len(text) <= 60 else text[:59] + "…"
 
+    def sentence_text(self, position: int) -> tuple[int, str]:
+        start, end = self.spans[self.sentence_of[position]]
+        return start, self.folded[start:end]
+
+    def tokens_between(self, start: int, end: int) -> list[_Token]:
+        return self.tokens[bisect.bisect_left(self.token_starts, start): bisect.bisect_left(self.token_starts, end)]
+
     def in_neutral(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.neutral)
+        return any(self.neutral_mask[start:end])
 
     def sentence_is_neutral(self, position: int) -> bool:
-        sentence = self.sentence_of[position]
-        return any(self.sentence_of[s] == sentence or self.sentence_of[max(e - 1, s)] == sentence for s, e in self.neutral)
-
-    def sentence_tokens(self, sentence: int) -> list[_Token]:
-        return self.by_sentence.get(sentence, [])
-
-    def sentence_span(self, sentence: int) -> tuple[int, int]:
-        return self.spans.get(sentence, (0, 0))
+        return self.sentence_of[position] in self.neutral_sentences
 
     def negated(self, index: int) -> bool:
-        """Whether a negation shortly before token ``index`` qualifies it."""
+        """Whether a negation shortly before token ``index`` qualifies it ("pas forcément positif")."""
         token = self.tokens[index]
-        for other in self.tokens[max(0, index - 4): index]:
-            if other.sentence != token.sentence or other.word not in _NEGATIONS:
-                continue
-            if not any(s <= other.start < e for s, e in self.not_negating):
-                return True
-        return False
-
-
-def _has_request_verb(tokens: list[_Token]) -> bool:
-    return any(t.word in _REQUEST_VERBS for t in tokens)
-
-
-def _positive_hits(text: _Text) -> Iterator[tuple[int, int]]:
-    return _sentiment_hits(text, _POSITIVE, _WEAK_POSITIVE)
-
-
-def _discouraging_hits(text: _Text) -> Iterator[tuple[int, int]]:
-    """ "Don't leave a bad review", "avant de laisser un avis négatif": steering critics away."""
-    words = _NEGATIVE - _words("moins critique critiques")
-    for start, end in _sentiment_hits(text, words, frozenset(), negation_cancels=False):
-        s_start, _ = text.sentence_span(text.sentence_of[start])
-        before = text.folded[s_start:start]
-        tokens_before = [t for t in text.sentence_tokens(text.sentence_of[start]) if t.start < start]
-        if _DISCOURAGING_RE.search(before) and _has_request_verb(tokens_before):
-            yield start, end
+        return any(
+            other.sentence == token.sentence
+            and other.word in _NEGATIONS
+            and not self.not_negating_mask[other.start]
+            for other in self.tokens[max(0, index - 4): index]
+        )
 
 
 def _sentiment_hits(
     text: _Text, strong: frozenset[str], weak: frozenset[str], negation_cancels: bool = True
-) -> Iterator[tuple[int, int]]:
-    """Sentiment words next to a review noun, before it or after it, within one sentence."""
+) -> Iterator[Span]:
+    """Sentiment words next to a review noun, before or after it, within one sentence."""
     tokens = text.tokens
-    by_sentence_request = {t.sentence: True for t in tokens if t.word in _REQUEST_VERBS}
+    asking = {t.sentence for t in tokens if t.word in _REQUEST_VERBS}
 
     def is_noun(token: _Token) -> bool:
-        return token.word in _REVIEW_NOUNS or (
-            token.word in _WEAK_REVIEW_NOUNS and by_sentence_request.get(token.sentence, False)
-        )
+        return token.word in _REVIEW_NOUNS or (token.word in _WEAK_REVIEW_NOUNS and token.sentence in asking)
 
     for i, token in enumerate(tokens):
         if text.in_neutral(token.start, token.end):
@@ -463,9 +526,8 @@ def _sentiment_hits(
             continue
         if token.word not in strong or (negation_cancels and text.negated(i)):
             continue
-        # Sentiment word before its noun: "a glowing review", "une bonne note".
-        for j in range(i + 1, min(i + 5, len(tokens))):
-            other = tokens[j]
+        # Before its noun: "a glowing review", "une bonne note", "a really positive Google review".
+        for other in tokens[i + 1: i + 5]:
             if other.sentence != token.sentence:
                 break
             if is_noun(other):
@@ -473,9 +535,8 @@ def _sentiment_hits(
                 break
             if other.word not in _FILLER_BEFORE_NOUN and other.word not in strong:
                 break
-        # Sentiment word after its noun: "un avis positif", "a review that is positive".
-        for j in range(i - 1, max(i - 5, -1), -1):
-            other = tokens[j]
+        # After its noun: "un avis positif", "a review that is positive", "un avis, positif".
+        for other in reversed(tokens[max(0, i - 4): i]):
             if other.sentence != token.sentence:
                 break
             if is_noun(other):
@@ -485,39 +546,42 @@ def _sentiment_hits(
                 break
 
 
-def _score_hits(text: _Text) -> Iterator[tuple[int, int]]:
-    for match in _STAR_RUN_RE.finditer(text.folded):
-        yield match.span()
-    for rx in _SCORE_RES:
-        for match in rx.finditer(text.folded):
-            start, end = match.span()
-            inside = [i for i, t in enumerate(text.tokens) if start <= t.start < end]
-            if not inside or text.negated(inside[0]):
-                continue
-            first, last = inside[0], inside[-1]
-            sentence = text.tokens[first].sentence
-            window = text.tokens[max(0, first - 6): first] + text.tokens[last + 1: last + 7]
-            if any(t.sentence == sentence and t.word in _SCORE_CONTEXT for t in window):
-                yield start, end
+def _positive_hits(text: _Text) -> Iterator[Span]:
+    yield from _sentiment_hits(text, _POSITIVE, _WEAK_POSITIVE)
+    yield from (m.span() for m in _STAR_RUN_RE.finditer(text.folded))
+    for start, end in _regex_hits(text, _SCORE_RES):
+        first = bisect.bisect_left(text.token_starts, start)
+        last = bisect.bisect_left(text.token_starts, end) - 1
+        if last < first:
+            continue
+        inside = text.tokens[first: last + 1]
+        if text.negated(first) or _SCALE_BEFORE_RE.search(text.folded[max(0, start - 12): start]):
+            continue
+        nearby = text.tokens[max(0, first - 6): first] + text.tokens[last + 1: last + 7]
+        if any(t.sentence == inside[0].sentence and t.word in _SCORE_CONTEXT for t in nearby):
+            yield start, end
+    yield from _regex_hits(text, _POSITIVE_PHRASE_RES)
 
 
-def _regex_hits(text: _Text, patterns: Iterable[re.Pattern[str]]) -> Iterator[tuple[int, int]]:
+def _regex_hits(text: _Text, patterns: Iterable[re.Pattern[str]]) -> Iterator[Span]:
     for rx in patterns:
         for match in rx.finditer(text.folded):
             if not text.in_neutral(*match.span()):
                 yield match.span()
 
 
-def _gating_hits(text: _Text) -> Iterator[tuple[int, int]]:
+def _gating_hits(text: _Text) -> Iterator[Span]:
     for start, end in _regex_hits(text, _GATING_RES):
         if not text.sentence_is_neutral(start):
             yield start, end
+    yield from _discouraging_hits(text)
     if text.neutral:
         return  # "Happy with your meal? Tell us either way." is a neutral question.
     # Short yes/no questions about being pleased: "Satisfait ?", "Enjoyed your meal?".
-    for match in re.finditer(r"[^.!?;\n]*\?", text.folded):
-        start, end = match.span()
-        words = [t for t in text.tokens if start <= t.start < end and t.word.isalnum()]
+    for sentence, (start, end) in enumerate(text.spans):
+        if "?" not in text.folded[start:end].rstrip()[-3:]:
+            continue
+        words = [t for t in text.by_sentence.get(sentence, []) if t.word.isalnum()]
         if not words or len(words) > 8 or words[0].word in _QUESTION_OPENERS:
             continue
         if any(w.word in _REVIEW_NOUNS for w in words):
@@ -530,36 +594,45 @@ def _gating_hits(text: _Text) -> Iterator[tuple[int, int]]:
             yield words[0].start, end
 
 
-def _incentive_hits(text: _Text, offer: bool, private_offer: bool) -> Iterator[tuple[int, int]]:
-    for start, end in _regex_hits(text, _EXCHANGE_RES):
-        if not _exempt(text, start, private_offer):
-            yield start, end
-    for sentence in sorted(text.by_sentence):
-        tokens = text.sentence_tokens(sentence)
-        s_start, s_end = text.sentence_span(sentence)
-        clause = text.folded[s_start:s_end]
-        if not _review_action(tokens) and not _REVIEW_US_RE.search(clause):
-            continue
-        rewarded = offer or any(t.word in _REWARDS for t in tokens) or _AMOUNT_RE.search(clause)
-        if rewarded and not _exempt(text, s_start, private_offer) and not _UNCONDITIONAL_RE.search(clause):
-            yield s_start, s_end
-
-
-def _review_action(tokens: list[_Token]) -> bool:
-    """Whether a sentence asks for a review: "leave a review", "pour votre avis", ..."""
-    for i, token in enumerate(tokens):
-        if token.word in _INCENTIVE_NOUNS and any(
-            other.word in _REQUEST_VERBS or other.word in _REVIEW_ACTION_WORDS
-            for other in tokens[max(0, i - 4): i]
+def _discouraging_hits(text: _Text) -> Iterator[Span]:
+    """Steering critics away: "don't leave a bad review", "avant de laisser un avis négatif"."""
+    words = _NEGATIVE - _words("moins critique critiques")
+    for start, end in _sentiment_hits(text, words, frozenset(), negation_cancels=False):
+        sentence_start, _ = text.sentence_text(start)
+        before = text.tokens_between(sentence_start, start)
+        if _DISCOURAGING_RE.search(text.folded[sentence_start:start]) and any(
+            t.word in _REQUEST_VERBS for t in before
         ):
-            return True
-    return False
+            yield start, end
 
 
-def _exempt(text: _Text, position: int, private_offer: bool) -> bool:
-    """Whether the sentence at ``position`` is about private feedback, not a public review."""
-    start, end = text.sentence_span(text.sentence_of[position])
-    clause = text.folded[start:end]
+def _incentive_hits(text: _Text, offer: bool, private_offer: bool) -> Iterator[Span]:
+    """Sentences that tie a reward to a review. In an offer's text the reward is implied."""
+    for start, end in _regex_hits(text, _EXCHANGE_RES):
+        if not _private(text, start, private_offer):
+            yield start, end
+    for sentence, tokens in sorted(text.by_sentence.items()):
+        start, end = text.spans[sentence]
+        clause = text.folded[start:end]
+        if not _asks_for_review(tokens) and not _REVIEW_US_RE.search(clause):
+            continue
+        rewarded = offer or any(t.word in _REWARDS for t in tokens) or _REWARD_RE.search(clause)
+        if rewarded and not _UNCONDITIONAL_RE.search(clause) and not _private(text, start, private_offer):
+            yield start, end
+
+
+def _asks_for_review(tokens: list[_Token]) -> bool:
+    """Whether a sentence asks for (or rewards) a review: "leave a review", "pour chaque avis"."""
+    return any(
+        token.word in _INCENTIVE_NOUNS
+        and any(o.word in _REQUEST_VERBS or o.word in _REVIEW_ACTION_WORDS for o in tokens[max(0, i - 4): i])
+        for i, token in enumerate(tokens)
+    )
+
+
+def _private(text: _Text, position: int, private_offer: bool) -> bool:
+    """Whether the sentence is about private feedback to the restaurant, not a public review."""
+    _, clause = text.sentence_text(position)
     if _PUBLIC_RE.search(clause):
         return False
     return private_offer or bool(_PRIVATE_RE.search(clause))
@@ -568,57 +641,66 @@ def _exempt(text: _Text, position: int, private_offer: bool) -> bool:
 # ---------------------------------------------------------------------------
 # Rules
 
-
 _TEXT_FIELDS = ("headline", "body", "offer_text")
+
+# Platforms that can be featured but disappoint: warning code, message, and a word that
+# picks the policy note to cite.
+_PLATFORM_WARNINGS = {
+    "trustpilot": ("trustpilot_basic_link", M_TRUSTPILOT, "basic link"),
+    "thefork": ("thefork_bookings_only", M_THEFORK, "booking"),
+}
 
 
 def _legal_source(language: str, platforms: tuple[str, ...]) -> str:
     if "google" in platforms:
         return GOOGLE_POLICY
-    if str(language).lower().startswith("fr"):
-        return CODE_CONSOMMATION
-    return FTC_465_4
+    return CODE_CONSOMMATION if str(language).lower().startswith("fr") else FTC_465_4
 
 
-def _incentive_source(platform: Platform) -> str:
-    for note in platform.policy.notes:
-        if "incentiv" in note.text.lower():
-            return note.source
-    return platform.policy.notes[0].source
+def _note_source(platform: Platform, word: str) -> str:
+    """The source of the platform's first policy note that mentions ``word``."""
+    notes = platform.policy.notes
+    return next((n.source for n in notes if word in n.text.lower()), notes[0].source)
 
 
-def _first(hits: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
-    return min(hits, default=None)
-
-
-def _text_findings(
-    field: str, value: str, language: str, platforms: tuple[str, ...], offer_kind: str
-) -> list[Finding]:
+def _text_findings(field: str, value: str, language: str, platforms: tuple[str, ...], offer_kind: str) -> list[Finding]:
     if not value.strip():
         return []
     text = _Text(value)
     source = _legal_source(language, platforms)
     findings = []
-    positive = _first([*_positive_hits(text), *_score_hits(text), *_regex_hits(text, _POSITIVE_PHRASE_RES)])
+    positive = min(_positive_hits(text), default=None)
     if positive:
-        phrase = text.phrase(*positive)
-        findings.append(Finding(ERROR, "positive_review_request", Message(M_POSITIVE, {"phrase": phrase}), source, None, field))
-    gating = _first([*_gating_hits(text), *_discouraging_hits(text)])
+        message = Message(M_POSITIVE, {"phrase": text.phrase(positive)})
+        findings.append(Finding(ERROR, "positive_review_request", message, source, None, field))
+    gating = min(_gating_hits(text), default=None)
     if gating:
-        phrase = text.phrase(*gating)
-        findings.append(Finding(ERROR, "review_gating", Message(M_GATING, {"phrase": phrase}), source, None, field))
-    offer = field == "offer_text"
-    incentive = _first(_incentive_hits(text, offer, offer and offer_kind == "private_feedback"))
+        message = Message(M_GATING, {"phrase": text.phrase(gating)})
+        findings.append(Finding(ERROR, "review_gating", message, source, None, field))
+    is_offer = field == "offer_text"
+    incentive = min(_incentive_hits(text, is_offer, is_offer and offer_kind == "private_feedback"), default=None)
     if incentive:
-        phrase = text.phrase(*incentive)
-        registry = load_registry()
-        forbidding = [registry[k] for k in dict.fromkeys(platforms) if k in registry and not registry[k].policy.incentives_allowed]
-        for platform in forbidding:
-            message = Message(M_INCENTIVE, {"phrase": phrase, "platform": platform.label})
-            findings.append(Finding(ERROR, "review_incentive", message, _incentive_source(platform), platform.key, field))
-        if not forbidding:
+        findings += _incentive_findings(text.phrase(incentive), field, language, platforms)
+    return findings
+
+
+def _incentive_findings(phrase: str, field: str, language: str, platforms: tuple[str, ...]) -> list[Finding]:
+    """One finding per featured platform that forbids incentives, citing its own rule."""
+    registry = load_registry()
+    findings = []
+    for key in dict.fromkeys(platforms):
+        platform = registry.get(key)
+        if platform is None or platform.policy.incentives_allowed:
+            continue
+        if key == "other":  # a custom site: the law applies, not a platform's terms
             message = Message(M_INCENTIVE_LAW, {"phrase": phrase})
-            findings.append(Finding(ERROR, "review_incentive", message, FTC_465_4 if source == GOOGLE_POLICY else source, None, field))
+        else:
+            message = Message(M_INCENTIVE, {"phrase": phrase, "platform": platform.label})
+        findings.append(Finding(ERROR, "review_incentive", message, _note_source(platform, "incentiv"), key, field))
+    if not findings:
+        law = CODE_CONSOMMATION if str(language).lower().startswith("fr") else FTC_465_4
+        message = Message(M_INCENTIVE_LAW, {"phrase": phrase})
+        findings.append(Finding(ERROR, "review_incentive", message, law, None, field))
     return findings
 
 
@@ -632,28 +714,26 @@ def _platform_findings(platforms: tuple[str, ...], require_one: bool) -> list[Fi
         message = Message(M_TOO_MANY, {"max": MAX_PLATFORMS, "count": len(unique)})
         findings.append(Finding(ERROR, "too_many_platforms", message, "", None, "platforms"))
     for key in unique:
-        if key not in registry:
+        platform = registry.get(key)
+        if platform is None:
             message = Message(M_UNKNOWN_PLATFORM, {"key": str(key)[:40], "keys": ", ".join(registry)})
             findings.append(Finding(ERROR, "unknown_platform", message, "", None, "platforms"))
             continue
-        platform = registry[key]
         if platforms.count(key) > 1:
             message = Message(M_DUPLICATE, {"platform": platform.label})
             findings.append(Finding(ERROR, "duplicate_platform", message, "", key, "platforms"))
         if not platform.policy.may_ask_for_reviews:
-            findings.append(Finding(ERROR, "yelp_featured" if key == "yelp" else "platform_forbids_asking",
-                                    Message(M_YELP), platform.policy.notes[0].source, key, "platforms"))
-    if "trustpilot" in registry and "trustpilot" in unique:
-        note = next(n for n in registry["trustpilot"].policy.notes if "basic link" in n.text)
-        findings.append(Finding(WARNING, "trustpilot_basic_link", Message(M_TRUSTPILOT), note.source, "trustpilot", "platforms"))
-    if "thefork" in registry and "thefork" in unique:
-        source = registry["thefork"].policy.notes[0].source
-        findings.append(Finding(WARNING, "thefork_bookings_only", Message(M_THEFORK), source, "thefork", "platforms"))
+            code = "yelp_featured" if key == "yelp" else "asking_forbidden"
+            message = Message(M_ASKING_FORBIDDEN, {"platform": platform.label})
+            findings.append(Finding(ERROR, code, message, platform.policy.notes[0].source, key, "platforms"))
+        if key in _PLATFORM_WARNINGS:
+            code, text, word = _PLATFORM_WARNINGS[key]
+            findings.append(Finding(WARNING, code, Message(text), _note_source(platform, word), key, "platforms"))
     return findings
 
 
 def _offer_findings(draft: CampaignDraft) -> list[Finding]:
-    has_text = bool(draft.offer_text.strip())
+    has_text = bool((draft.offer_text or "").strip())
     if draft.offer_kind not in OFFER_KINDS:
         message = Message(M_UNKNOWN_OFFER_KIND, {"kind": str(draft.offer_kind)[:40]})
         return [Finding(ERROR, "unknown_offer_kind", message, "", None, "offer_kind")]
@@ -670,12 +750,12 @@ def _distribution_findings(draft: CampaignDraft) -> list[Finding]:
         return [Finding(ERROR, "unknown_distribution", message, "", None, "distribution")]
     nth = draft.every_nth
     if draft.distribution == "every_nth" and (not isinstance(nth, int) or isinstance(nth, bool) or nth < 1):
-        return [Finding(ERROR, "invalid_every_nth", Message(M_EVERY_NTH), ISO_20488, None, "every_nth")]
+        return [Finding(ERROR, "invalid_every_nth", Message(M_EVERY_NTH), "", None, "every_nth")]
     return []
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
-    # Stable: within a severity, findings keep the order the rules produced them in.
+    # sorted() is stable: within a severity, findings keep the order the rules ran in.
     return sorted(findings, key=lambda f: f.severity != ERROR)
 
 
@@ -684,8 +764,7 @@ def check_campaign(draft: CampaignDraft) -> list[Finding]:
     platforms = tuple(draft.platforms)
     findings: list[Finding] = []
     for field in _TEXT_FIELDS:
-        value = getattr(draft, field) or ""
-        findings += _text_findings(field, value, draft.language, platforms, draft.offer_kind)
+        findings += _text_findings(field, getattr(draft, field) or "", draft.language, platforms, draft.offer_kind)
     findings += _offer_findings(draft)
     findings += _platform_findings(platforms, require_one=True)
     findings += _distribution_findings(draft)
@@ -693,8 +772,8 @@ def check_campaign(draft: CampaignDraft) -> list[Finding]:
 
 
 def check_text(text: str, language: str, platforms: Iterable[str] = ()) -> list[Finding]:
-    """Check loose wording (as a card's body) and, if given, the platforms it would feature."""
-    keys = tuple(platforms)
+    """Check loose wording as a card's body, and the platforms it would feature if any are given."""
+    keys = (platforms,) if isinstance(platforms, str) else tuple(platforms)
     findings = _text_findings("body", text or "", language, keys, "none")
     findings += _platform_findings(keys, require_one=False)
     return _ordered(findings)
@@ -705,7 +784,7 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def findings_to_json(findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    """Plain dicts for JSON: the English text plus the message id and params to translate."""
+    """Plain dicts for JSON: the English text, plus the message id and params to translate it."""
     return [
         {
             "severity": f.severity,
