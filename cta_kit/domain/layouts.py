@@ -142,6 +142,19 @@ def qr_modules_with_quiet_zone(payload_length: int) -> int:
 
 
 @dataclass(frozen=True)
+class TextStyle:
+    """How a box of text is set; sizes in pt."""
+
+    font_size: float
+    min_font_size: float  # the smallest size shrink-to-fit may use
+    bold: bool
+    align: str = "left"  # left | center | right
+    valign: str = "top"  # top | middle | bottom
+    max_lines: int = 1
+    shrink: bool = True
+
+
+@dataclass(frozen=True)
 class TextElement:
     name: str
     kind: str  # "text", or "code" for the redemption code (one line, bold by default)
@@ -157,6 +170,12 @@ class TextElement:
     valign: str  # top | middle | bottom
     max_lines: int
     shrink: bool
+
+    @property
+    def style(self) -> TextStyle:
+        return TextStyle(
+            self.font_size, self.min_font_size, self.bold, self.align, self.valign, self.max_lines, self.shrink
+        )
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -176,11 +195,19 @@ class QrElement:
     caption_width: float  # centred under the code
     caption_gap: float
 
+    def caption_style(self, line: int) -> TextStyle:
+        """The review site's name in bold, then the short link; one centred line each."""
+        return TextStyle(self.caption_font_size, self.caption_min_font_size, line == 0, "center")
+
+    @property
+    def caption_line_height(self) -> float:
+        return self.caption_font_size * LINE_HEIGHT * PT_MM
+
     @property
     def caption_height(self) -> float:
         if not self.caption:
             return 0.0
-        return self.caption_gap + len(self.caption) * self.caption_font_size * LINE_HEIGHT * PT_MM
+        return self.caption_gap + len(self.caption) * self.caption_line_height
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -368,7 +395,7 @@ class _Table:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise self.ctx.fail(
-                N_("%(file)s: %(where)s: '%(key)s' must be a number of millimetres"),
+                N_("%(file)s: %(where)s: '%(key)s' must be a number"),
                 where=self.where,
                 key=key,
             )
@@ -632,7 +659,6 @@ def _check_extent(ctx: _Context, element: Element, panel: Panel, card: tuple[flo
     """Inside the panel; where a panel edge is the card's edge, elements may run into the bleed."""
     left, top, right, bottom = element.extent
     card_w, card_h = card
-    owner = "the card's" if panel.name == "card" else f"panel '{panel.name}''s"
     edges = (
         ("left", -left, abs(panel.x) < EPSILON),
         ("top", -top, abs(panel.y) < EPSILON),
@@ -643,11 +669,13 @@ def _check_extent(ctx: _Context, element: Element, panel: Panel, card: tuple[flo
         allowed = bleed if on_card_edge else 0.0
         if beyond > allowed + EPSILON:
             raise ctx.fail(
-                N_("%(file)s: element '%(name)s' extends %(beyond)s mm beyond %(owner)s %(edge)s edge"),
+                N_("%(file)s: element '%(name)s' extends %(beyond)s mm beyond the card's %(edge)s edge")
+                if panel.name == "card"
+                else N_("%(file)s: element '%(name)s' extends %(beyond)s mm beyond the %(edge)s edge of panel '%(panel)s'"),
                 name=element.name,
                 beyond=_mm(beyond - allowed),
-                owner=owner,
                 edge=edge,
+                panel=panel.name,
             )
 
 
@@ -825,8 +853,10 @@ def load_layout(path: str | Path) -> Layout:
     sheet.done()
 
     roll = page_h is None
-    columns = grid.integer("columns", 1, high=1 if roll else 50)
-    rows = grid.integer("rows", 1, high=1 if roll else 50)
+    if roll and (grid.data.get("columns", 1) != 1 or grid.data.get("rows", 1) != 1):
+        raise ctx.fail(N_("%(file)s: [grid]: a roll prints one slip per page: columns and rows must be 1"))
+    columns = grid.integer("columns", 1, high=50)
+    rows = grid.integer("rows", 1, high=50)
     column_gap, row_gap = grid.number("column_gap", 0.0), grid.number("row_gap", 0.0)
     left, top = grid.number_or("left", "centered", "centered"), grid.number_or("top", "centered", "centered")
     bottom = grid.number("bottom", 0.0) if roll else 0.0

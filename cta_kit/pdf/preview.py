@@ -10,11 +10,10 @@ from __future__ import annotations
 import base64
 from xml.sax.saxutils import escape, quoteattr
 
-from cta_kit.domain.layouts import LINE_HEIGHT, PT_MM, Layout, LineElement, LogoElement, QrElement, TextElement
+from cta_kit.domain.layouts import PT_MM, Layout, LineElement, LogoElement, QrElement, TextElement, TextStyle
 from cta_kit.pdf import qr as qrcodes
-from cta_kit.pdf.fonts import font_name
 from cta_kit.pdf.render import CardContent, check_card
-from cta_kit.pdf.text import fit_text
+from cta_kit.pdf.text import fit_box
 
 MM_PT = 1 / PT_MM
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
@@ -41,11 +40,8 @@ def render_card_svg(layout: Layout, card: CardContent) -> str:
         positions = layout.qr_positions(panel, len(card.qr_items))
         for element in panel.elements:
             if isinstance(element, TextElement):
-                out += _text(
-                    element.text.render(card.variables), element.x, element.y, element.width, element.height,
-                    element.bold, element.font_size, element.min_font_size, element.max_lines, element.shrink,
-                    element.align, element.valign,
-                )
+                box = (element.x, element.y, element.width, element.height)
+                out += _text(element.text.render(card.variables), box, element.style)
             elif isinstance(element, QrElement) and element.slot in positions:
                 out += _qr(element, card, *positions[element.slot])
             elif isinstance(element, LogoElement):
@@ -61,16 +57,16 @@ def render_card_svg(layout: Layout, card: CardContent) -> str:
     return "\n".join(out)
 
 
-def _text(text, x, y, width, height, bold, size, min_size, max_lines, shrink, align, valign) -> list[str]:
+def _text(text: str, box: tuple[float, float, float, float], style: TextStyle) -> list[str]:
+    """One <text> per line, in the box (x, y, width, height) mm."""
     if not text:
         return []
-    font = font_name(bold)
-    fitted = fit_text(text, font, width * MM_PT, height * MM_PT, size, min_size, max_lines, shrink)
-    weight = ' font-weight="bold"' if bold else ""
+    x, y, width, height = box
+    fitted = fit_box(text, style, width * MM_PT, height * MM_PT)
+    weight = ' font-weight="bold"' if style.bold else ""
     lines = []
-    for line, dx, below in zip(
-        fitted.lines, fitted.x_offsets(width * MM_PT, align), fitted.baselines(0, height * MM_PT, valign)
-    ):
+    offsets = fitted.x_offsets(width * MM_PT, style.align)
+    for line, dx, below in zip(fitted.lines, offsets, fitted.baselines(0, height * MM_PT, style.valign)):
         lines.append(
             f'<text x="{_n(x + dx * PT_MM)}" y="{_n(y + below * PT_MM)}" font-family={quoteattr(FONT_FAMILY)} '
             f'font-size="{_n(fitted.font_size * PT_MM)}"{weight} xml:space="preserve">{escape(line)}</text>'
@@ -87,14 +83,11 @@ def _qr(element: QrElement, card: CardContent, x: float, y: float) -> list[str]:
         f'<path transform="translate({_n(x)} {_n(y)}) scale({_n(scale)})" d="{qrcodes.svg_path(symbol)}" fill="#000"/>'
     ]
     values = {**card.variables, "platform_label": item.label, "short_url": item.short_url}
-    line_height = element.caption_font_size * LINE_HEIGHT * PT_MM
     left = x + element.size / 2 - element.caption_width / 2
-    for index, template in enumerate(element.caption):
-        out += _text(
-            template.render(values), left, y + element.size + element.caption_gap + index * line_height,
-            element.caption_width, line_height, index == 0, element.caption_font_size,
-            element.caption_min_font_size, 1, True, "center", "top",
-        )
+    top = y + element.size + element.caption_gap
+    for line, template in enumerate(element.caption):
+        box = (left, top + line * element.caption_line_height, element.caption_width, element.caption_line_height)
+        out += _text(template.render(values), box, element.caption_style(line))
     return out
 
 

@@ -8,10 +8,10 @@ date taken from DocumentInfo), so a reprint can be compared with the original.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -22,17 +22,17 @@ from cta_kit.domain.errors import DomainError
 from cta_kit.domain.i18n import N_, Message
 from cta_kit.domain.layouts import (
     CARD_VARIABLES,
-    LINE_HEIGHT,
     Layout,
     LineElement,
     LogoElement,
     Panel,
     QrElement,
     TextElement,
+    TextStyle,
 )
 from cta_kit.pdf import qr as qrcodes
 from cta_kit.pdf.fonts import font_name
-from cta_kit.pdf.text import fit_text
+from cta_kit.pdf.text import fit_box
 
 CROP_MARK_WIDTH = 0.25  # pt: a hairline the guillotine blade covers
 
@@ -60,7 +60,7 @@ class DocumentInfo:
     title: str
     author: str
     subject: str
-    created_at: datetime
+    created_at: datetime  # written as UTC; a naive value is taken to be UTC already
 
 
 def render_cards(layout: Layout, cards: Sequence[CardContent], info: DocumentInfo) -> bytes:
@@ -99,7 +99,7 @@ def check_card(layout: Layout, card: CardContent) -> None:
     if not 1 <= len(card.qr_items) <= layout.qr_slots:
         raise RenderError(
             Message(
-                N_("The layout %(layout)s has room for %(slots)s QR codes; this card has %(count)s."),
+                N_("This card has %(count)s review sites; the layout %(layout)s has QR code slots for %(slots)s."),
                 {"layout": layout.title, "slots": layout.qr_slots, "count": len(card.qr_items)},
             )
         )
@@ -155,12 +155,8 @@ def _draw_panel(canvas: Canvas, layout: Layout, panel: Panel, card: CardContent,
     positions = layout.qr_positions(panel, len(card.qr_items))
     for element in panel.elements:
         if isinstance(element, TextElement):
-            text = element.text.render(card.variables)
-            _draw_text(
-                canvas, text, element.x * mm, height - element.y * mm, element.width * mm, element.height * mm,
-                font_name(element.bold), element.font_size, element.min_font_size, element.max_lines,
-                element.shrink, element.align, element.valign,
-            )
+            box = (element.x * mm, height - element.y * mm, element.width * mm, element.height * mm)
+            _draw_text(canvas, element.text.render(card.variables), box, element.style)
         elif isinstance(element, QrElement) and element.slot in positions:
             item = card.qr_items[element.slot - 1]
             x, y = positions[element.slot]
@@ -168,8 +164,14 @@ def _draw_panel(canvas: Canvas, layout: Layout, panel: Panel, card: CardContent,
         elif isinstance(element, LogoElement) and card.logo:
             image = ImageReader(io.BytesIO(card.logo))
             canvas.drawImage(
-                image, element.x * mm, height - (element.y + element.height) * mm, element.width * mm,
-                element.height * mm, preserveAspectRatio=True, anchor="c", mask="auto",
+                image,
+                element.x * mm,
+                height - (element.y + element.height) * mm,
+                element.width * mm,
+                element.height * mm,
+                preserveAspectRatio=True,
+                anchor="c",
+                mask="auto",
             )
         elif isinstance(element, LineElement):
             canvas.setLineWidth(element.thickness)
@@ -184,40 +186,48 @@ def _draw_qr(canvas, element: QrElement, item: QrItem, card: CardContent, x, y, 
         notes.append(note)
     qrcodes.draw_qr(canvas, symbol, x * mm, height - (y + element.size) * mm, element.size)
     values = {**card.variables, "platform_label": item.label, "short_url": item.short_url}
-    line_height = element.caption_font_size * LINE_HEIGHT
-    top = height - (y + element.size + element.caption_gap) * mm
     left = (x + element.size / 2 - element.caption_width / 2) * mm
-    for index, template in enumerate(element.caption):
-        _draw_text(
-            canvas, template.render(values), left, top - index * line_height, element.caption_width * mm,
-            line_height, font_name(index == 0), element.caption_font_size, element.caption_min_font_size,
-            1, True, "center", "top",
-        )
+    top = height - (y + element.size + element.caption_gap) * mm
+    for line, template in enumerate(element.caption):
+        box = (left, top - line * element.caption_line_height * mm, element.caption_width * mm, element.caption_line_height * mm)
+        _draw_text(canvas, template.render(values), box, element.caption_style(line))
 
 
-def _draw_text(canvas, text, x, top, width, height, font, size, min_size, max_lines, shrink, align, valign):
-    """Draw `text` in the box whose top-left is (x, top) pt."""
+def _draw_text(canvas: Canvas, text: str, box: tuple[float, float, float, float], style: TextStyle) -> None:
+    """Draw `text` in the box (left, top, width, height) pt."""
     if not text:
         return
-    fitted = fit_text(text, font, width, height, size, min_size, max_lines, shrink)
-    canvas.setFont(font, fitted.font_size)
-    for line, dx, below in zip(fitted.lines, fitted.x_offsets(width, align), fitted.baselines(0, height, valign)):
+    x, top, width, height = box
+    fitted = fit_box(text, style, width, height)
+    canvas.setFont(fitted.font, fitted.font_size)
+    for line, dx, below in zip(fitted.lines, fitted.x_offsets(width, style.align), fitted.baselines(0, height, style.valign)):
         canvas.drawString(x + dx, top - below, line)
 
 
+def crop_mark_segments(layout: Layout) -> list[tuple[float, float, float, float]]:
+    """Crop marks as (x1, y1, x2, y2) in mm from the page's top-left.
+
+    In the margins, in line with every card edge, starting crop_mark_offset away from the grid
+    so they never touch a card or its bleed.
+    """
+    if not layout.crop_marks:
+        return []
+    origins = layout.card_origins_mm()
+    xs = sorted({edge for x, _ in origins for edge in (x, x + layout.card_width_mm)})
+    ys = sorted({edge for _, y in origins for edge in (y, y + layout.card_height_mm)})
+    near, far = layout.crop_mark_offset_mm, layout.crop_mark_offset_mm + layout.crop_mark_length_mm
+    segments = []
+    for x in xs:
+        segments += [(x, ys[0] - near, x, ys[0] - far), (x, ys[-1] + near, x, ys[-1] + far)]
+    for y in ys:
+        segments += [(xs[0] - near, y, xs[0] - far, y), (xs[-1] + near, y, xs[-1] + far, y)]
+    return segments
+
+
 def _draw_crop_marks(canvas: Canvas, layout: Layout, page_h: float) -> None:
-    """Marks in the margins, in line with every card edge; never on a card."""
-    xs = sorted({edge for x, _ in layout.card_origins_mm() for edge in (x, x + layout.card_width_mm)})
-    ys = sorted({edge for _, y in layout.card_origins_mm() for edge in (y, y + layout.card_height_mm)})
-    offset, length = layout.crop_mark_offset_mm, layout.crop_mark_length_mm
     canvas.saveState()
     canvas.setLineWidth(CROP_MARK_WIDTH)
-    lines = []
-    for x in xs:
-        lines.append((x, ys[0] - offset, x, ys[0] - offset - length))
-        lines.append((x, ys[-1] + offset, x, ys[-1] + offset + length))
-    for y in ys:
-        lines.append((xs[0] - offset, y, xs[0] - offset - length, y))
-        lines.append((xs[-1] + offset, y, xs[-1] + offset + length, y))
-    canvas.lines([(x1 * mm, (page_h - y1) * mm, x2 * mm, (page_h - y2) * mm) for x1, y1, x2, y2 in lines])
+    canvas.lines(
+        [(x1 * mm, (page_h - y1) * mm, x2 * mm, (page_h - y2) * mm) for x1, y1, x2, y2 in crop_mark_segments(layout)]
+    )
     canvas.restoreState()

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cta_kit.domain.layouts import LINE_HEIGHT
-from cta_kit.pdf.fonts import register_fonts, vertical_metrics
+from cta_kit.domain.layouts import LINE_HEIGHT, TextStyle
+from cta_kit.pdf.fonts import font_name, register_fonts, vertical_metrics
 
 SHRINK_STEP = 0.5  # pt
 ELLIPSIS = "\u2026"
@@ -124,6 +124,13 @@ def fit_text(
     if len(lines) > len(kept) or stringWidth(kept[-1], font, size) > width:
         kept[-1] = _ellipsise(kept[-1], width, font, size)
     return _fitted(kept, font, size, truncated=True)
+
+
+def fit_box(text: str, style: TextStyle, width: float, height: float) -> FittedText:
+    """fit_text for a layout's text style, in a box of width x height pt."""
+    return fit_text(
+        text, font_name(style.bold), width, height, style.font_size, style.min_font_size, style.max_lines, style.shrink
+    )
 
 
 def _fitted(lines: list[str], font: str, size: float, truncated: bool) -> FittedText:

@@ -334,7 +334,7 @@ BROKEN = [
     (
         "text where a number belongs",
         edit(("width = 77", 'width = "wide"')),
-        "bad.toml: element 'headline': 'width' must be a number of millimetres",
+        "bad.toml: element 'headline': 'width' must be a number",
     ),
     ("negative margin", edit(('left = "centered"', "left = -1")), "bad.toml: [grid]: 'left' cannot be negative"),
     (
@@ -351,6 +351,16 @@ BROKEN = [
         "roll with a size",
         edit(('size = "A4"', 'size = "A4"\nroll_width = 80')),
         "bad.toml: [sheet]: a roll has a width only, not 'size'",
+    ),
+    (
+        "roll with columns",
+        edit(('size = "A4"', "roll_width = 80"), ('left = "centered"\ntop = "centered"', 'left = "centered"\ntop = 2')),
+        "bad.toml: [grid]: a roll prints one slip per page: columns and rows must be 1",
+    ),
+    (
+        "roll centred vertically",
+        edit(('size = "A4"', "roll_width = 80"), ("columns = 2\nrows = 5\n", ""), ("width = 85", "width = 72")),
+        "bad.toml: [grid]: a roll has no height to centre on: give 'top' in mm",
     ),
     (
         "text box too short for one line",
@@ -410,7 +420,7 @@ BROKEN = [
     (
         "element off its panel",
         edit(("height = 110", "height = 105"), ("x = 10\ny = 10\nwidth = 100", "x = 50\ny = 10\nwidth = 100"), base=PANELS),
-        "bad.toml: element 'front_code' extends 2.0 mm beyond panel 'front''s right edge",
+        "bad.toml: element 'front_code' extends 2.0 mm beyond the right edge of panel 'front'",
     ),
     (
         "upside-down panel at 90 degrees",
