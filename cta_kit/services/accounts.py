@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.i18n import Message, N_
 from ..extensions import db
 from ..models import ROLE_OWNER, ROLES, Business, InstanceSetting, Location, LoginFailure, User, utcnow
+from .database import begin_immediate
 from .errors import NotFound, ServiceError
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 
@@ -84,7 +85,13 @@ def complete_setup(data: SetupInput) -> User:
         errors["password"] = problem
     if errors:
         raise ServiceError(errors)
+    # Read then write: hold SQLite's write lock from the check on, so a second setup submitted
+    # at the same moment waits and then finds the install set up. On PostgreSQL the
+    # instance_setting primary key lets exactly one through.
+    db.session.commit()
+    begin_immediate()
     if not needs_setup():
+        db.session.rollback()
         raise ServiceError({"": Message(N_("This cta-kit is already set up. Log in instead."))})
 
     business = Business(name=data.business_name.strip())

@@ -104,3 +104,22 @@ def test_a_link_too_long_for_the_qr_box_is_refused_with_a_reason(world):
         print_cards(PrintOrder(campaign.id, 1, "thermal-58mm"))
     assert "too small to scan" in error.value.errors["layout"].render()
     assert db.session.scalar(select(func.count()).select_from(Card)) == 0
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["business-card-10up-a4", "avery-5371-letter", "bill-insert-3up-a4", "table-tent-a6-from-a5", "thermal-80mm", "thermal-58mm"],
+)
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_every_layouts_qr_codes_decode_to_the_manifest(campaign, layout, dpi):
+    from cta_kit.services.layouts import layout_named
+
+    per_page = layout_named(layout).cards_per_page
+    printed = print_cards(PrintOrder(campaign.id, per_page + 1, layout, link_mode="tracked"))
+    rows = manifest_rows(printed.batch_id)
+    copies = 2 if layout.startswith("table-tent") else 1  # both panels of a tent carry the codes
+    expected_pages = [
+        sorted(url for row in rows[first : first + per_page] for url in (row["url_1"], row["url_2"]) for _ in range(copies))
+        for first in range(0, len(rows), per_page)
+    ]
+    assert decoded_qr_codes_per_page(printed.pdf, dpi=dpi) == expected_pages

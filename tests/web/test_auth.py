@@ -139,3 +139,24 @@ def test_visitors_choose_a_language(client, world):
     response = client.post("/language", data={"language": "fr", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
     assert "Connexion" in client.get("/login").get_data(as_text=True)
+
+
+def test_two_setups_at_once_create_exactly_one_owner(app):
+    import threading
+
+    results = []
+    barrier = threading.Barrier(4)
+
+    def submit(index):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/setup", data={**SETUP, "login": f"owner{index}@example.com"})
+        results.append(response.status_code)
+
+    threads = [threading.Thread(target=submit, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results).count(302) == 1 and all(code in (200, 302, 404) for code in results), results
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
