@@ -179,6 +179,19 @@ def _draw_panel(canvas: Canvas, layout: Layout, panel: Panel, card: CardContent,
             canvas.line(element.x1 * mm, height - element.y1 * mm, element.x2 * mm, height - element.y2 * mm)
 
 
+def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
+    """What the renderer would warn about this card's QR codes (too-small ones raise QrTooSmall)."""
+    check_card(layout, card)
+    notes: list[Message] = []
+    for element in layout.qr_elements:
+        if element.slot <= len(card.qr_items):
+            symbol = qrcodes.encode(card.qr_items[element.slot - 1].url)
+            note = qrcodes.check_module_size(symbol, element.size, element.name)
+            if note and note not in notes:
+                notes.append(note)
+    return notes
+
+
 def _draw_qr(canvas, element: QrElement, item: QrItem, card: CardContent, x, y, height, notes) -> None:
     symbol = qrcodes.encode(item.url)
     note = qrcodes.check_module_size(symbol, element.size, element.name)

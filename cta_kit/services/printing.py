@@ -23,7 +23,7 @@ from ..domain.spreadsheet import safe_cell
 from ..extensions import db
 from ..models import Campaign, Card, CardBatch, User, utcnow
 from ..domain.wording import default_wording
-from ..pdf.render import CardContent, DocumentInfo, QrItem, render_cards, render_slip
+from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
 from .errors import NotFound, ServiceError
 from .layouts import layout_named
@@ -273,8 +273,9 @@ def _filename(batch: CardBatch) -> str:
 SAMPLE_CODE = "KG65MF8F547"
 
 
-def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding]]:
-    """The editor's live preview of one card, and the policy findings, for a form not yet saved."""
+def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding], list[Message]]:
+    """The editor's live preview of one card, the policy findings, and printing notes (QR legibility),
+    for a form not yet saved."""
     from ..pdf.preview import render_card_svg
     from .campaigns import draft_from_input
 
@@ -284,7 +285,7 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     by_id = {destination.id: destination for destination in location.destinations if not destination.presence_only}
     chosen = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id][: layout.qr_slots]
     if not chosen:
-        return "", findings
+        return "", findings, []
     with db.session.no_autoflush:
         campaign = Campaign(
             location=location, name=data.name, language=data.language, headline=data.headline, body=data.body,
@@ -297,7 +298,7 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
             db.session.expunge(campaign)
     card = _card_content(content, SAMPLE_CODE)
     try:
-        return render_card_svg(layout, card), findings
+        return render_card_svg(layout, card), findings, legibility_notes(layout, card)
     except DomainError as error:
         raise ServiceError({"layout": error.message}) from None
 

@@ -104,16 +104,15 @@ def preview(location_id: int):
     form = _editor_form(location_for(current_user, location_id), formdata=request.args, meta={"csrf": False})
     form.validate()
     try:
-        svg, findings = printing.preview_card(
+        svg, findings, notes = printing.preview_card(
             current_user, location_id, form.to_input(), request.args.get("preview_layout", "business-card-10up-a4")
         )
     except ServiceError as error:
         return jsonify(svg="", findings=[], error=" ".join(translate(m) for m in error.errors.values())), 400
     return jsonify(
         svg=svg,
-        findings=[
-            {"severity": f.severity, "message": translate(f.message), "source": f.source} for f in findings
-        ],
+        findings=[{"severity": f.severity, "message": translate(f.message), "source": f.source} for f in findings]
+        + [{"severity": "warning", "message": translate(note), "source": ""} for note in notes],
     )
 
 

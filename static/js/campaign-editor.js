@@ -23,12 +23,14 @@
       const li = document.createElement("li");
       li.className = "finding finding-" + item.severity;
       li.textContent = item.message + " ";
-      const link = document.createElement("a");
-      link.href = item.source;
-      link.rel = "noopener noreferrer";
-      link.target = "_blank";
-      link.textContent = "↗";
-      li.append(link);
+      if (item.source) {
+        const link = document.createElement("a");
+        link.href = item.source;
+        link.rel = "noopener noreferrer";
+        link.target = "_blank";
+        link.textContent = "↗";
+        li.append(link);
+      }
       findings.append(li);
     }
   }

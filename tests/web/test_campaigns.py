@@ -106,3 +106,13 @@ def test_staff_print_a_slip_for_a_customer(app, client, world):
     assert slip.status_code == 200 and decoded_qr_codes_per_page(slip.data, dpi=203) == [[GOOGLE_URL]]
     refused = client.get(f"/locations/{world.location.id}/destinations/{yelp.id}/slip.pdf")
     assert refused.status_code == 302
+
+
+def test_the_preview_warns_when_qr_codes_print_small(client, world):
+    google, tripadvisor, _ = setup_sites(world)
+    log_in(client, world.owner)
+    # A 63-character Tripadvisor link takes error correction Q: 49 modules in a 22.5 mm box.
+    data = {**campaign_form(google, tripadvisor), "preview_layout": "business-card-10up-a4"}
+    preview = client.get(f"/locations/{world.location.id}/campaigns/preview", query_string=data).get_json()
+    notes = [f for f in preview["findings"] if f["severity"] == "warning" and not f["source"]]
+    assert notes and "203 dpi" in notes[0]["message"]
