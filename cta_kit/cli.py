@@ -118,11 +118,16 @@ def cards_group() -> None:
 @with_appcontext
 def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) -> None:
     """Print COUNT cards of a campaign to a PDF."""
+    import warnings
+
+    from .pdf.qr import QrLegibilityWarning
     from .services.errors import NotFound, ServiceError
     from .services.printing import PrintOrder, PrintRefused, manifest_csv, print_cards
 
     try:
-        printed = print_cards(PrintOrder(campaign_id=campaign_id, count=count, layout=layout, link_mode=link_mode))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", QrLegibilityWarning)
+            printed = print_cards(PrintOrder(campaign_id=campaign_id, count=count, layout=layout, link_mode=link_mode))
     except NotFound:
         raise click.ClickException(f"There is no campaign {campaign_id}.") from None
     except PrintRefused as refused:
@@ -133,10 +138,13 @@ def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) ->
         raise click.ClickException(" ".join(message.render() for message in error.errors.values())) from None
     for finding in printed.warnings:
         click.echo(f"WARNING: {finding.message.render()} ({finding.source})", err=True)
+    for warning in caught:
+        if isinstance(warning.message, QrLegibilityWarning):
+            click.echo(f"WARNING: {warning.message}", err=True)
     out.write_bytes(printed.pdf)
     if manifest:
         manifest.write_text(manifest_csv(printed.batch_id), encoding="utf-8")
-    click.echo(f"Printed {count} cards (batch {printed.batch_id}) to {out}.")
+    click.echo(f"Printed {count} card{'s' if count > 1 else ''} (batch {printed.batch_id}) to {out}.")
 
 
 @click.group("policy")
