@@ -46,7 +46,7 @@ class Variable:
 VARIABLES: dict[str, Variable] = {
     v.name: v
     for v in (
-        Variable("headline", "card", N_("The campaign's headline"), "Enjoyed your meal?"),
+        Variable("headline", "card", N_("The campaign's headline"), "Your opinion counts"),
         Variable(
             "body",
             "card",

@@ -27,8 +27,8 @@ def test_text_never_overflows_its_box(text, bold):
 
 
 def test_text_that_fits_is_left_alone():
-    fitted = fit_text("Enjoyed your meal?", font_name(True), 300, 20, 11, 6, 1)
-    assert fitted.lines == ("Enjoyed your meal?",) and fitted.font_size == 11 and not fitted.truncated
+    fitted = fit_text("Your opinion counts", font_name(True), 300, 20, 11, 6, 1)
+    assert fitted.lines == ("Your opinion counts",) and fitted.font_size == 11 and not fitted.truncated
 
 
 def test_shrinks_before_it_cuts():
