@@ -44,8 +44,8 @@ def make_cards(count: int):
         cards.append(
             CardContent(
                 {
-                    "headline": "Enjoyed your meal?",
-                    "body": "We\u2019d love your honest review, good or bad. It takes a minute and helps us improve.",
+                    "headline": "Your opinion counts",
+                    "body": "Where do you leave your reviews? Tell us honestly, good or bad: scan the code.",
                     "offer": "Free coffee on your next visit",
                     "code": format_code(code),
                     "business": "Bistro \u0141\u00f3d\u017a",

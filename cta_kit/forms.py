@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -220,4 +221,4 @@ class PrintForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout.choices = [(layout.name, layout.title) for layout in available_layouts().values()]
+        self.layout.choices = [(layout.name, gettext(layout.title)) for layout in available_layouts().values()]

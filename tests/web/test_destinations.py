@@ -89,3 +89,11 @@ def test_another_locations_destination_is_not_found(client, world):
     response = add(client, world.location, "google", PLACE_ID)
     assert response.status_code == 404
     assert destinations(world.location) == []
+
+
+def test_platform_rules_are_shown_in_the_owners_language(client, world):
+    world.owner.language = "fr"
+    db.session.commit()
+    log_in(client, world.owner)
+    page = client.get(f"/locations/{world.location.id}/destinations/new").get_data(as_text=True)
+    assert "Aucune incitation" in page and "un identifiant de lieu Google" in page
