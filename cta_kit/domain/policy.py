@@ -77,8 +77,8 @@ M_INCENTIVE_LAW = N_(
     "private feedback to the restaurant, but never a reward for a public review."
 )
 M_OFFER_WITHOUT_KIND = N_(
-    "There is an offer text but no offer type. Choose “thank-you for everyone” or “reward for "
-    "private feedback”, or remove the offer text."
+    "There is an offer text but no offer type. Choose a thank-you given with the card to "
+    "everyone, or a reward for filling in your own private feedback card, or remove the offer text."
 )
 M_KIND_WITHOUT_OFFER = N_(
     "An offer type is chosen but the offer text is empty. Describe the offer, for example "
@@ -94,8 +94,8 @@ M_ASKING_FORBIDDEN = N_(
     "%(platform)s”."
 )
 M_EVERY_NTH = N_(
-    "“Every Nth customer” needs a whole number of 1 or more, for example 3 to give a card to "
-    "every third customer."
+    "“Every Nth bill” needs a whole number N, for example 3 to give a card with every third "
+    "bill."
 )
 M_UNKNOWN_DISTRIBUTION = N_(
     "Unknown distribution “%(distribution)s”. Use every_customer or every_nth."
