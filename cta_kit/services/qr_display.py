@@ -1,16 +1,21 @@
-"""QR codes for screens (a phone scanning a tablet); printed QR codes are drawn by cta_kit.pdf."""
+"""QR codes for screens (a customer's phone scanning the till's screen).
+
+The same encoder and merged-run path as the printed cards, as inline SVG.
+"""
 
 from __future__ import annotations
 
-import qrcode
 from markupsafe import Markup
-from qrcode.image.svg import SvgPathImage
+
+from ..pdf import qr as qrcodes
 
 
 def qr_svg(url: str) -> Markup:
-    """An inline SVG; the payload is our own validated link, and qrcode escapes nothing it needs to."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(url)
-    image = code.make_image(image_factory=SvgPathImage)
-    svg = image.to_string(encoding="unicode")
-    return Markup(svg.split("?>", 1)[-1])
+    """An inline SVG; its only text is path data, so the markup is safe to inline."""
+    symbol = qrcodes.encode(url)
+    size = symbol.modules_with_quiet_zone
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path d="{qrcodes.svg_path(symbol)}" fill="#000"/></svg>'
+    )

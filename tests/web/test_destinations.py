@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import zxingcpp
+from PIL import Image
 from sqlalchemy import select
 
 from cta_kit.extensions import db
@@ -97,3 +101,22 @@ def test_platform_rules_are_shown_in_the_owners_language(client, world):
     log_in(client, world.owner)
     page = client.get(f"/locations/{world.location.id}/destinations/new").get_data(as_text=True)
     assert "Aucune incitation" in page and "un identifiant de lieu Google" in page
+
+
+def test_the_screen_qr_decodes_to_the_destination(client, world):
+    log_in(client, world.owner)
+    add(client, world.location, "google", PLACE_ID)
+    (google,) = destinations(world.location)
+    page = client.get(f"/locations/{world.location.id}/destinations/{google.id}/qr").get_data(as_text=True)
+    svg = page[page.index("<svg", page.index("qr-box")) : page.index("</svg>", page.index("qr-box")) + 6]
+    # Rasterise the path ourselves: module units, one pixel block per module.
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    scale = 8
+    image = Image.new("L", (size * scale, size * scale), 255)
+    pixels = image.load()
+    for x, y, w, h in re.findall(r"M(\d+) (\d+)h(\d+)v(\d+)h-\d+z", svg):
+        for px in range(int(x) * scale, (int(x) + int(w)) * scale):
+            for py in range(int(y) * scale, (int(y) + int(h)) * scale):
+                pixels[px, py] = 0
+    (result,) = zxingcpp.read_barcodes(image)
+    assert result.text == google.url
