@@ -20,6 +20,7 @@ class Wording:
     presence_line: str  # for Yelp, where a business may say it is present but never ask
     thank_you_offer: str  # unconditional: everyone gets it with the card
     private_feedback_offer: str  # rewards feedback given to the restaurant itself
+    offer_validity: str  # printed under the offer; {date} is the last day, written out
 
     def example_offer(self, offer_kind: str) -> str:
         """The example offer text for an offer kind ("" for "none")."""
@@ -40,6 +41,7 @@ _WORDING = {
             "Dites-nous en privé ce que nous pourrions améliorer, au dos de cette carte : "
             "un dessert vous attend à votre prochaine visite."
         ),
+        offer_validity="Offre valable jusqu’au {date}",
     ),
     "en": Wording(
         language="en",
@@ -51,6 +53,7 @@ _WORDING = {
             "Tell us privately what we could do better, on the back of this card: "
             "your next dessert is on us."
         ),
+        offer_validity="Offer valid until {date}",
     ),
 }
 

@@ -216,8 +216,8 @@ def _validity(campaign: Campaign) -> str:
     until = date.today() + timedelta(days=campaign.offer_validity_days)
     if campaign.ends_on and campaign.ends_on < until:
         until = campaign.ends_on
-    when = format_date(until, format="long", locale=campaign.language)
-    return f"Offre valable jusqu'au {when}" if campaign.language == "fr" else f"Offer valid until {when}"
+    template = default_wording(campaign.language).offer_validity
+    return template.format(date=format_date(until, format="long", locale=campaign.language))
 
 
 def _qr_url(content: dict, destination: dict, code: str) -> str:

@@ -44,7 +44,7 @@ def test_printed_cards_have_unique_recorded_codes_and_readable_qr_codes(campaign
     pages = decoded_qr_codes_per_page(printed.pdf, dpi=150)
     assert [len(page) for page in pages] == [20, 4]  # two codes per card, 10 + 2 cards
     text = pdf_text(printed.pdf)
-    assert "Un café offert à votre prochaine visite" in text
+    assert "Un café offert à votre prochaine visite" in text and "Offre valable jusqu’au" in text
     for code in codes:
         assert f"{code[:5]}-{code[5:10]}-{code[10]}" in text
     reader = PdfReader(io.BytesIO(printed.pdf))
