@@ -57,6 +57,37 @@ class PrintedBatch:
     warnings: tuple[Finding, ...]
 
 
+@dataclass(frozen=True)
+class CardWording:
+    """What a card says, from a saved campaign, a form being edited, or the neutral defaults."""
+
+    name: str
+    language: str
+    headline: str
+    body: str
+    presence_line: str = ""
+    offer_kind: str = "none"
+    offer_text: str = ""
+    offer_validity_days: int | None = None
+    ends_on: date | None = None
+
+    @classmethod
+    def of(cls, source) -> CardWording:
+        """From a Campaign or a CampaignInput, which share these fields."""
+        has_offer = source.offer_kind != "none"
+        return cls(
+            name=source.name,
+            language=source.language,
+            headline=source.headline,
+            body=source.body,
+            presence_line=source.presence_line,
+            offer_kind=source.offer_kind,
+            offer_text=source.offer_text if has_offer else "",
+            offer_validity_days=source.offer_validity_days if has_offer else None,
+            ends_on=source.ends_on,
+        )
+
+
 def print_cards(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> PrintedBatch:
     """Print for a user at one of their locations, or (user None) from the command line."""
     campaign = _campaign(order.campaign_id, user, location_id)
@@ -67,7 +98,7 @@ def print_cards(order: PrintOrder, user: User | None = None, location_id: int | 
     link_mode = order.link_mode or campaign.link_mode
     _check_order(order, campaign, layout, link_mode)
 
-    content = _content(campaign, link_mode)
+    content = _content(campaign.location, CardWording.of(campaign), campaign.destinations, link_mode)
     printed_at = utcnow().replace(microsecond=0)
     for attempt in range(CODE_ATTEMPTS):
         codes = _unique_codes(order.count)
@@ -177,26 +208,24 @@ def _public_base_url() -> str:
     return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
 
 
-def _content(campaign: Campaign, link_mode: str, destinations=None) -> dict:
+def _content(location, wording: CardWording, destinations, link_mode: str) -> dict:
     """Everything the cards of a batch share, as printed (later edits do not change a reprint)."""
     registry = load_registry()
-    location = campaign.location
-    destinations = campaign.destinations if destinations is None else destinations
     return {
-        "language": campaign.language,
+        "language": wording.language,
         "link_mode": link_mode,
         "base_url": _public_base_url() if link_mode == "tracked" else "",
-        "title": f"{campaign.name} · {location.name}",
+        "title": f"{wording.name} · {location.name}",
         "author": location.business.name,
         "subject": f"{len(destinations)} review site(s), {link_mode} links",
         "variables": {
-            "headline": campaign.headline,
-            "body": campaign.body,
-            "offer": campaign.offer_text,
+            "headline": wording.headline,
+            "body": wording.body,
+            "offer": wording.offer_text,
             "business": location.business.name,
             "location": location.name,
-            "presence_line": campaign.presence_line,
-            "validity": _validity(campaign),
+            "presence_line": wording.presence_line,
+            "validity": _validity(wording),
         },
         "destinations": [
             {
@@ -210,14 +239,14 @@ def _content(campaign: Campaign, link_mode: str, destinations=None) -> dict:
     }
 
 
-def _validity(campaign: Campaign) -> str:
-    if campaign.offer_kind == "none" or not campaign.offer_validity_days:
+def _validity(wording: CardWording) -> str:
+    if wording.offer_kind == "none" or not wording.offer_validity_days:
         return ""
-    until = date.today() + timedelta(days=campaign.offer_validity_days)
-    if campaign.ends_on and campaign.ends_on < until:
-        until = campaign.ends_on
-    template = default_wording(campaign.language).offer_validity
-    return template.format(date=format_date(until, format="long", locale=campaign.language))
+    until = date.today() + timedelta(days=wording.offer_validity_days)
+    if wording.ends_on and wording.ends_on < until:
+        until = wording.ends_on
+    template = default_wording(wording.language).offer_validity
+    return template.format(date=format_date(until, format="long", locale=wording.language))
 
 
 def _qr_url(content: dict, destination: dict, code: str) -> str:
@@ -286,17 +315,8 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     chosen = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id][: layout.qr_slots]
     if not chosen:
         return "", findings, []
-    with db.session.no_autoflush:
-        campaign = Campaign(
-            location=location, name=data.name, language=data.language, headline=data.headline, body=data.body,
-            presence_line=data.presence_line, offer_kind=data.offer_kind,
-            offer_text=data.offer_text if data.offer_kind != "none" else "",
-            offer_validity_days=data.offer_validity_days, ends_on=data.ends_on,
-        )
-        content = _content(campaign, data.link_mode if _public_base_url() else "direct", chosen)
-        if campaign in db.session:
-            db.session.expunge(campaign)
-    card = _card_content(content, SAMPLE_CODE)
+    link_mode = data.link_mode if _public_base_url() else "direct"
+    card = _card_content(_content(location, CardWording.of(data), chosen, link_mode), SAMPLE_CODE)
     try:
         return render_card_svg(layout, card), findings, legibility_notes(layout, card)
     except DomainError as error:
@@ -317,14 +337,9 @@ def slip_for_destination(user: User, location_id: int, destination_id: int, layo
                          {"site": load_registry()[destination.platform].label})}
         )
     location = destination.location
-    wording = default_wording(location.language)
-    with db.session.no_autoflush:
-        campaign = Campaign(location=location, name=destination.display_url, language=location.language,
-                            headline=wording.headline, body=wording.body, presence_line="", offer_kind="none",
-                            offer_text="")
-        content = _content(campaign, "direct", [destination])
-        if campaign in db.session:
-            db.session.expunge(campaign)
+    neutral = default_wording(location.language)
+    wording = CardWording(destination.display_url, location.language, neutral.headline, neutral.body)
+    content = _content(location, wording, [destination], "direct")
     card = CardContent(variables=content["variables"] | {"code": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"],
                         created_at=destination.created_at)
