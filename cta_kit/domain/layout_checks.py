@@ -1,0 +1,126 @@
+"""Checks of a parsed layout as a whole: elements inside their panels, slots, bleed and margins."""
+
+from __future__ import annotations
+
+from cta_kit.domain.i18n import N_
+from cta_kit.domain.layout_model import Element, Layout, Panel, QrElement, TextElement
+from cta_kit.domain.layout_toml import EPSILON, Context, mm, mm_up
+
+
+def _check_extent(ctx: Context, element: Element, panel: Panel, card: tuple[float, float], bleed: float):
+    """Inside the panel; where a panel edge is the card's edge, elements may run into the bleed."""
+    left, top, right, bottom = element.extent
+    card_w, card_h = card
+    edges = (
+        ("left", -left, abs(panel.x) < EPSILON),
+        ("top", -top, abs(panel.y) < EPSILON),
+        ("right", right - panel.width, abs(panel.x + panel.width - card_w) < EPSILON),
+        ("bottom", bottom - panel.height, abs(panel.y + panel.height - card_h) < EPSILON),
+    )
+    for edge, beyond, on_card_edge in edges:
+        allowed = bleed if on_card_edge else 0.0
+        if beyond > allowed + EPSILON:
+            raise ctx.fail(
+                N_("%(file)s: element '%(name)s' extends %(beyond)s mm beyond the card's %(edge)s edge")
+                if panel.name == "card"
+                else N_("%(file)s: element '%(name)s' extends %(beyond)s mm beyond the %(edge)s edge of panel '%(panel)s'"),
+                name=element.name,
+                beyond=mm(beyond - allowed),
+                edge=edge,
+                panel=panel.name,
+            )
+
+
+def _check_centre_row(ctx: Context, panel: str, qrs: list[QrElement]) -> None:
+    first = qrs[0]
+    for other in qrs[1:]:
+        if abs(other.y - first.y) > EPSILON or abs(other.size - first.size) > EPSILON:
+            raise ctx.fail(
+                N_(
+                    "%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' "
+                    "must have the same y and size"
+                ),
+                a=first.name,
+                b=other.name,
+            )
+    steps = [b.x - a.x for a, b in zip(qrs, qrs[1:])]
+    if any(step <= 0 or abs(step - steps[0]) > 0.01 for step in steps):
+        raise ctx.fail(
+            N_(
+                "%(file)s: with qr_arrangement = \"centre-row\", the QR boxes of panel '%(panel)s' "
+                "must run left to right by slot, evenly spaced"
+            ),
+            panel=panel,
+        )
+
+
+def check_card(ctx: Context, layout: Layout) -> None:
+    card = (layout.card_width_mm, layout.card_height_mm)
+    for panel in layout.panels:
+        for element in panel.elements:
+            _check_extent(ctx, element, panel, card, layout.bleed_mm)
+        qrs = [e for e in panel.elements if isinstance(e, QrElement)]
+        slots = [e.slot for e in qrs]
+        if len(set(slots)) != len(slots):
+            raise ctx.fail(N_("%(file)s: panel '%(name)s' has two QR boxes for the same slot"), name=panel.name)
+        if sorted(slots) != list(range(1, len(slots) + 1)):
+            raise ctx.fail(
+                N_("%(file)s: QR slots must be numbered from 1 without gaps: found %(slots)s"),
+                slots=", ".join(map(str, sorted(slots))),
+            )
+        if layout.qr_arrangement == "centre-row" and len(qrs) > 1:
+            _check_centre_row(ctx, panel.name, sorted(qrs, key=lambda e: e.slot))
+    if not layout.qr_elements:
+        raise ctx.fail(N_("%(file)s: the layout has no QR box: a review card needs at least one"))
+    texts = [e for p in layout.panels for e in p.elements if isinstance(e, TextElement)]
+    if not any("code" in e.text.variables for e in texts):
+        raise ctx.fail(N_("%(file)s: the layout never prints {code}: every card needs its redemption code"))
+
+
+def check_margins(ctx: Context, layout: Layout) -> None:
+    page_w, page_h = layout.page_size_mm
+    grid_w = layout.columns * layout.card_width_mm + (layout.columns - 1) * layout.column_gap_mm
+    grid_h = layout.rows * layout.card_height_mm + (layout.rows - 1) * layout.row_gap_mm
+    margins = {
+        "left": layout.left_margin_mm,
+        "top": layout.top_margin_mm,
+        "right": page_w - layout.left_margin_mm - grid_w,
+        "bottom": page_h - layout.top_margin_mm - grid_h,
+    }
+    bleed = layout.bleed_mm
+    for gap_name, gap, count in (("column", layout.column_gap_mm, layout.columns), ("row", layout.row_gap_mm, layout.rows)):
+        if count > 1 and bleed > 0 and gap + EPSILON < 2 * bleed:
+            raise ctx.fail(
+                N_("%(file)s: a bleed of %(bleed)s mm needs %(which)s gaps of at least %(needed)s mm, not %(gap)s mm"),
+                bleed=mm(bleed),
+                which=gap_name,
+                needed=mm_up(2 * bleed),
+                gap=mm(gap),
+            )
+    for edge, margin in margins.items():
+        if bleed > margin + EPSILON:
+            raise ctx.fail(
+                N_("%(file)s: the %(bleed)s mm bleed runs %(beyond)s mm off the sheet's %(edge)s edge"),
+                bleed=mm(bleed),
+                beyond=mm(bleed - margin),
+                edge=edge,
+            )
+    if not layout.crop_marks:
+        return
+    if layout.crop_mark_offset_mm + EPSILON < bleed:
+        raise ctx.fail(
+            N_("%(file)s: crop marks start %(offset)s mm from the cards, inside the %(bleed)s mm bleed"),
+            offset=mm(layout.crop_mark_offset_mm),
+            bleed=mm(bleed),
+        )
+    needed = layout.crop_mark_offset_mm + layout.crop_mark_length_mm
+    for edge, margin in margins.items():
+        if needed > margin + EPSILON:
+            raise ctx.fail(
+                N_("%(file)s: crop marks need %(needed)s mm outside the cards but the %(edge)s margin is %(margin)s mm"),
+                needed=mm_up(needed),
+                edge=edge,
+                margin=mm(margin),
+            )
+
+
