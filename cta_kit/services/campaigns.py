@@ -50,37 +50,28 @@ def campaign_for(user: User, location_id: int, campaign_id: int) -> Campaign:
     return campaign
 
 
-def draft_of(campaign: Campaign) -> CampaignDraft:
+def _draft(source, platforms) -> CampaignDraft:
+    """The policy check's view of a Campaign or a CampaignInput (they share these fields)."""
     return CampaignDraft(
-        language=campaign.language,
-        headline=campaign.headline,
-        body=campaign.body,
-        offer_text=campaign.offer_text,
-        offer_kind=campaign.offer_kind,
-        platforms=tuple(destination.platform for destination in campaign.destinations),
-        distribution=campaign.distribution,
-        every_nth=campaign.every_nth,
+        language=source.language,
+        headline=source.headline,
+        body=source.body,
+        offer_text=source.offer_text,
+        offer_kind=source.offer_kind,
+        platforms=tuple(platforms),
+        distribution=source.distribution,
+        every_nth=source.every_nth,
     )
 
 
 def findings_for(campaign: Campaign) -> list[Finding]:
-    return check_campaign(draft_of(campaign))
+    return check_campaign(_draft(campaign, (destination.platform for destination in campaign.destinations)))
 
 
 def draft_from_input(user: User, location_id: int, data: CampaignInput) -> CampaignDraft:
-    """The policy check's view of a form that may not be saved yet (the editor's live check)."""
-    location = location_for(user, location_id)
-    by_id = {destination.id: destination for destination in location.destinations}
-    return CampaignDraft(
-        language=data.language,
-        headline=data.headline,
-        body=data.body,
-        offer_text=data.offer_text,
-        offer_kind=data.offer_kind,
-        platforms=tuple(by_id[i].platform for i in data.destination_ids if i in by_id),
-        distribution=data.distribution,
-        every_nth=data.every_nth,
-    )
+    """For a form that may not be saved yet (the editor's live check)."""
+    by_id = {destination.id: destination for destination in location_for(user, location_id).destinations}
+    return _draft(data, (by_id[i].platform for i in data.destination_ids if i in by_id))
 
 
 def create_campaign(owner: User, location_id: int, data: CampaignInput) -> Campaign:
