@@ -39,6 +39,23 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
+CONTROL_CHARACTERS = dict.fromkeys(i for i in range(32) if chr(i) not in "\t\n\r") | {0x7F: None}
+
+
+def without_control_characters(value):
+    """Nobody types a NUL or a bell; PostgreSQL refuses NUL outright, so they never reach a service."""
+    return value.translate(CONTROL_CHARACTERS) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every form of the app: text is cleaned of control characters before any check."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), without_control_characters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
 def apply_service_errors(form: FlaskForm, error: ServiceError) -> None:
     """Put each reason a service gave onto its field, or above the form."""
     for field_name, message in error.errors.items():
@@ -49,11 +66,11 @@ def apply_service_errors(form: FlaskForm, error: ServiceError) -> None:
             field.errors = [*field.errors, translate(message)]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     business_name = StringField(_l("Business name"), validators=[DataRequired(), Length(max=120)])
     owner_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     login = StringField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
@@ -79,7 +96,7 @@ class SetupForm(FlaskForm):
         )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(_l("Email or staff login"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
@@ -87,7 +104,7 @@ class LoginForm(FlaskForm):
         return LoginInput(login=self.login.data, password=self.password.data)
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     new_password_again = PasswordField(
@@ -96,11 +113,11 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class LocationForm(FlaskForm):
+class LocationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     timezone = SelectField(_l("Time zone"), default="Europe/Paris")
@@ -116,7 +133,7 @@ class LocationForm(FlaskForm):
         )
 
 
-class DestinationForm(FlaskForm):
+class DestinationForm(Form):
     platform = SelectField(_l("Review site"))
     entered = StringField(_l("Link or id"), validators=[DataRequired(), Length(max=2000)])
     label = StringField(_l("Label (optional)"), validators=[Optional(), Length(max=80)])
@@ -134,7 +151,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     login = StringField(_l("Email or short staff login"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("owner", _l("Owner"))], default="staff")
@@ -156,7 +173,7 @@ class AccountForm(FlaskForm):
         )
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField(_l("Campaign name"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(_l("Language of the cards"), choices=LANGUAGE_CHOICES, default="fr")
     headline = StringField(_l("Headline"), validators=[DataRequired(), Length(max=200)])
@@ -215,7 +232,7 @@ class CampaignForm(FlaskForm):
         )
 
 
-class PrintForm(FlaskForm):
+class PrintForm(Form):
     layout = SelectField(_l("Layout"))
     count = IntegerField(_l("Number of cards"), default=50, validators=[DataRequired(), NumberRange(1, 10_000)])
 
