@@ -18,6 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -30,13 +31,18 @@ from .services.layouts import available_layouts
 from .services.locations import LocationInput
 from .web.i18n import translate
 
-LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs: WTForms 3.3 deprecates plain tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = options([("fr", "Français"), ("en", "English")])
 
 
 @cache
-def timezone_choices() -> list[tuple[str, str]]:
+def timezone_choices() -> list[SelectChoice]:
     zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
-    return [(zone, zone.replace("_", " ")) for zone in zones]
+    return options((zone, zone.replace("_", " ")) for zone in zones)
 
 
 CONTROL_CHARACTERS = dict.fromkeys(i for i in range(32) if chr(i) not in "\t\n\r") | {0x7F: None}
@@ -140,7 +146,7 @@ class DestinationForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.platform.choices = [(platform.key, platform.label) for platform in load_registry().values()]
+        self.platform.choices = options((platform.key, platform.label) for platform in load_registry().values())
 
     def to_input(self) -> DestinationInput:
         return DestinationInput(platform=self.platform.data, entered=self.entered.data, label=self.label.data or "")
@@ -154,7 +160,7 @@ class MultiCheckboxField(SelectMultipleField):
 class AccountForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     login = StringField(_l("Email or short staff login"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("owner", _l("Owner"))], default="staff")
+    role = SelectField(_l("Role"), choices=options([("staff", _l("Staff")), ("owner", _l("Owner"))]), default="staff")
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr")
     # The service checks the locations, so that its reason shows beside the other ones.
     location_ids = MultiCheckboxField(_l("Locations"), coerce=int, validate_choice=False)
@@ -184,23 +190,25 @@ class CampaignForm(Form):
     presence_line = StringField(_l("Presence line (optional)"), validators=[Optional(), Length(max=200)])
     offer_kind = SelectField(
         _l("Thank-you offer"),
-        choices=[
+        choices=options([
             ("none", _l("No offer")),
             ("thank_you", _l("A thank-you given with the card, to everyone")),
             ("private_feedback", _l("A reward for filling in our own private feedback card")),
-        ],
+        ]),
         default="none",
     )
     offer_text = StringField(_l("Offer text"), validators=[Optional(), Length(max=200)])
     offer_validity_days = IntegerField(_l("Offer valid for (days)"), validators=[Optional(), NumberRange(1, 730)])
     link_mode = SelectField(
         _l("Links in the QR codes"),
-        choices=[("direct", _l("Direct to each review site")), ("tracked", _l("Tracked through this app (counts scans)"))],
+        choices=options(
+            [("direct", _l("Direct to each review site")), ("tracked", _l("Tracked through this app (counts scans)"))]
+        ),
         default="direct",
     )
     distribution = SelectField(
         _l("Who gets a card"),
-        choices=[("every_customer", _l("Every customer")), ("every_nth", _l("Every Nth bill"))],
+        choices=options([("every_customer", _l("Every customer")), ("every_nth", _l("Every Nth bill"))]),
         default="every_customer",
     )
     every_nth = IntegerField(_l("N"), validators=[Optional(), NumberRange(2, 100)])
@@ -208,7 +216,7 @@ class CampaignForm(Form):
     ends_on = DateField(_l("Ends on (optional)"), validators=[Optional()])
 
     def set_destination_choices(self, destinations) -> None:
-        choices = [(0, "—")] + [(d.id, d.label or d.display_url) for d in destinations if not d.presence_only]
+        choices = options([(0, "—")] + [(d.id, d.label or d.display_url) for d in destinations if not d.presence_only])
         for field in (self.destination_1, self.destination_2, self.destination_3):
             field.choices = choices
 
@@ -238,4 +246,4 @@ class PrintForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout.choices = [(layout.name, gettext(layout.title)) for layout in available_layouts().values()]
+        self.layout.choices = options((layout.name, gettext(layout.title)) for layout in available_layouts().values())

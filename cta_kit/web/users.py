@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from ..forms import AccountForm, apply_service_errors
+from ..forms import AccountForm, apply_service_errors, options
 from ..services import accounts
 from ..services.errors import ServiceError
 from .security import owner_required, rerender_on_csrf_failure
@@ -24,7 +24,7 @@ def index():
 
 def _account_form(**kwargs) -> AccountForm:
     form = AccountForm(**kwargs)
-    form.location_ids.choices = [(location.id, location.name) for location in current_user.locations]
+    form.location_ids.choices = options((location.id, location.name) for location in current_user.locations)
     return form
 
 
