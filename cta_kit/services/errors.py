@@ -15,7 +15,3 @@ class ServiceError(Exception):
 
 class NotFound(Exception):
     """The thing does not exist, or belongs to a location the user cannot see: both are a 404."""
-
-
-class Forbidden(Exception):
-    """The user is known to the thing but their role may not do this."""

@@ -8,7 +8,7 @@ from werkzeug import exceptions as werkzeug_exceptions
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
-from ..services.errors import Forbidden, NotFound
+from ..services.errors import NotFound
 
 HANDLED = (400, 403, 404, 405, 413, 429)
 
@@ -28,11 +28,7 @@ def register_error_pages(app: Flask) -> None:
     def not_found(_error: NotFound):
         return http_error(werkzeug_exceptions.NotFound())
 
-    def forbidden(_error: Forbidden):
-        return http_error(werkzeug_exceptions.Forbidden())
-
     app.register_error_handler(NotFound, not_found)
-    app.register_error_handler(Forbidden, forbidden)
     for code in HANDLED:
         app.register_error_handler(code, http_error)
     app.register_error_handler(CSRFError, csrf_error)

@@ -44,3 +44,16 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address(make_app, world)
 
     addresses = set(db.session.scalars(select(LoginFailure.address)))
     assert addresses == {"203.0.113.7"}
+
+
+def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(make_app):
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
