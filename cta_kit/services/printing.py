@@ -21,8 +21,8 @@ from ..domain.platforms import load_registry
 from ..domain.policy import Finding, check_campaign, has_errors
 from ..domain.spreadsheet import safe_cell
 from ..extensions import db
-from ..models import Campaign, Card, CardBatch, User, utcnow
 from ..domain.wording import default_wording
+from ..models import LINK_MODES, Campaign, Card, CardBatch, User, utcnow
 from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
 from .errors import NotFound, ServiceError
@@ -37,7 +37,9 @@ class PrintRefused(ServiceError):
     """The policy check found errors: the findings say why, with their sources."""
 
     def __init__(self, findings: list[Finding]):
-        super().__init__({"": finding.message for finding in findings if finding.severity == "error"})
+        # One entry per error: they belong to no form field, and every reason must reach the owner.
+        errors = [finding for finding in findings if finding.severity == "error"]
+        super().__init__({f"policy_{index}": finding.message for index, finding in enumerate(errors)})
         self.findings = findings
 
 
@@ -191,7 +193,7 @@ def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) 
             N_("“%(layout)s” has room for %(slots)s QR codes and the campaign features %(count)s: choose another layout."),
             {"layout": layout.title, "slots": layout.qr_slots, "count": len(campaign.destinations)},
         )
-    if link_mode not in ("direct", "tracked"):
+    if link_mode not in LINK_MODES:
         errors["link_mode"] = Message(N_("Choose direct or tracked links."))
     elif link_mode == "tracked" and not _public_base_url():
         errors["link_mode"] = Message(

@@ -116,3 +116,23 @@ def test_the_preview_warns_when_qr_codes_print_small(client, world):
     preview = client.get(f"/locations/{world.location.id}/campaigns/preview", query_string=data).get_json()
     notes = [f for f in preview["findings"] if f["severity"] == "warning" and not f["source"]]
     assert notes and "203 dpi" in notes[0]["message"]
+
+
+def test_a_refused_print_gives_every_reason(client, world):
+    google, tripadvisor, _ = setup_sites(world)
+    log_in(client, world.owner)
+    bad = campaign_form(
+        google, tripadvisor, headline="Laissez-nous 5 étoiles !",
+        offer_text="Laissez un avis sur Google et recevez un café offert",
+    )
+    client.post(f"/locations/{world.location.id}/campaigns/new", data=bad)
+    campaign = db.session.scalar(select(Campaign))
+    from cta_kit.services.campaigns import findings_for
+
+    errors = [f for f in findings_for(campaign) if f.severity == "error"]
+    assert len(errors) >= 2
+    refused = client.post(
+        f"/locations/{world.location.id}/campaigns/{campaign.id}/print", data={"layout": "thermal-80mm", "count": "5"}
+    )
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert page.count("Not printed") == len(errors)
