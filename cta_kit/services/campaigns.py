@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from ..domain.i18n import Message, N_
 from ..domain.policy import CampaignDraft, Finding, check_campaign
+from ..domain.wording import LANGUAGES
 from ..extensions import db
 from ..models import DISTRIBUTIONS, LINK_MODES, OFFER_KINDS, Campaign, CampaignDestination, User
 from .errors import NotFound, ServiceError
-from .locations import LANGUAGES, location_for
+from .locations import location_for
 
 MAX_FEATURED = 3
-
 
 @dataclass(frozen=True)
 class CampaignInput:
@@ -34,13 +34,11 @@ class CampaignInput:
     starts_on: date | None = None
     ends_on: date | None = None
 
-
 def campaigns_of(user: User, location_id: int) -> list[Campaign]:
     location = location_for(user, location_id)
     return list(
         db.session.scalars(select(Campaign).where(Campaign.location_id == location.id).order_by(Campaign.starts_on.desc()))
     )
-
 
 def campaign_for(user: User, location_id: int, campaign_id: int) -> Campaign:
     location = location_for(user, location_id)
@@ -48,7 +46,6 @@ def campaign_for(user: User, location_id: int, campaign_id: int) -> Campaign:
     if campaign is None or campaign.location_id != location.id:
         raise NotFound()
     return campaign
-
 
 def _draft(source, platforms) -> CampaignDraft:
     """The policy check's view of a Campaign or a CampaignInput (they share these fields)."""
@@ -63,16 +60,13 @@ def _draft(source, platforms) -> CampaignDraft:
         every_nth=source.every_nth,
     )
 
-
 def findings_for(campaign: Campaign) -> list[Finding]:
     return check_campaign(_draft(campaign, (destination.platform for destination in campaign.destinations)))
-
 
 def draft_from_input(user: User, location_id: int, data: CampaignInput) -> CampaignDraft:
     """For a form that may not be saved yet (the editor's live check)."""
     by_id = {destination.id: destination for destination in location_for(user, location_id).destinations}
     return _draft(data, (by_id[i].platform for i in data.destination_ids if i in by_id))
-
 
 def create_campaign(owner: User, location_id: int, data: CampaignInput) -> Campaign:
     location = location_for(owner, location_id)
@@ -82,13 +76,11 @@ def create_campaign(owner: User, location_id: int, data: CampaignInput) -> Campa
     db.session.commit()
     return campaign
 
-
 def update_campaign(owner: User, location_id: int, campaign_id: int, data: CampaignInput) -> Campaign:
     campaign = campaign_for(owner, location_id, campaign_id)
     _apply(campaign, campaign.location, data)
     db.session.commit()
     return campaign
-
 
 def _apply(campaign: Campaign, location, data: CampaignInput) -> None:
     errors: dict[str, Message] = {}

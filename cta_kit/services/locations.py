@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from zoneinfo import available_timezones
 
 from ..domain.i18n import Message, N_
+from ..domain.wording import LANGUAGES  # the languages cards and customer pages can be printed in
 from ..extensions import db
 from ..models import ROLE_OWNER, Location, User
 from .errors import NotFound, ServiceError
 
-LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
