@@ -306,7 +306,8 @@ def _parse_url(platform: Platform, text: str) -> _Url:
     if split_host != host or split_port not in (None, 443) or parts.username is not None:
         raise _refuse(platform, "malformed", E_MALFORMED)
     _check_percent_escapes(platform, parts.path, strict=True)
-    _check_percent_escapes(platform, parts.query + parts.fragment, strict=False)
+    _check_percent_escapes(platform, parts.query, strict=False)
+    _check_percent_escapes(platform, parts.fragment, strict=False)
     if not _PLAIN_FRAGMENT_RE.match(parts.fragment):
         raise _refuse(platform, "fragment", E_FRAGMENT)
     return _Url(host, parts.path, parts.query, parts.fragment)

@@ -441,6 +441,7 @@ SHORTENERS_AND_PRIVATE_NAMES = [
     ("other", "https://chez-nous.fr/avis%", "encoded"),
     ("other", "https://chez-nous.fr/avis?q=%", "encoded"),
     ("other", "https://chez-nous.fr/avis#top%", "encoded"),
+    ("other", "https://chez-nous.fr/avis?q=%#41", "encoded"),
     ("other", "https://chez-nous.fr/%G1", "encoded"),
     ("other", "https://chez-nous.fr/avis%4", "encoded"),
     ("google", "https://g.page/r/CabcD/review%", "encoded"),
