@@ -11,8 +11,10 @@ from typing import Iterable, NamedTuple
 
 from .policy_lexicon import NEGATIONS, NEUTRAL_RES, NOT_NEGATING_RE
 
-_SENTENCE_END = re.compile(r"[.!?;\n]+")
-_TOKEN_RE = re.compile(r"[a-z0-9%]+|[,()=+>:]")
+# A point between two digits is a decimal ("4.8 stars"), not the end of a sentence.
+_SENTENCE_END = re.compile(r"(?:[!?;\n]|(?<!\d)\.|\.(?!\d))+")
+# "4,8" and "4.8" are one word, so a rule can read a rating as a number.
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|[a-z0-9%]+|[,()=+>:]")
 
 Span = tuple[int, int]  # positions in the folded text
 
