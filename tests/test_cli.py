@@ -161,15 +161,36 @@ def test_layouts_lists_every_layout_with_its_size(runner, app):
     assert "85 x 55 mm" in result.output and "roll 80 mm" in result.output
 
 
-def test_policy_check_command(runner, app):
+def test_policy_check_command_prints_json_with_the_flag(runner, app):
     import json
 
-    ok = runner.invoke(args=["policy", "check", "--platform", "google", "--lang", "fr", "Votre avis compte, scannez le code."])
+    ok = runner.invoke(args=["policy", "check", "--json", "--platform", "google", "--lang", "fr", "Votre avis compte, scannez le code."])
     assert ok.exit_code == 0 and json.loads(ok.output) == []
-    bad = runner.invoke(args=["policy", "check", "--platform", "google", "--lang", "en", "Leave us a 5-star review!"])
+    bad = runner.invoke(args=["policy", "check", "--json", "--platform", "google", "--lang", "en", "Leave us a 5-star review!"])
     assert bad.exit_code == 1
     findings = json.loads(bad.output)
     assert findings[0]["severity"] == "error" and findings[0]["source"].startswith("https://")
+
+
+def test_policy_check_command_reports_in_the_wording_language(runner, app):
+    french = runner.invoke(args=["policy", "check", "--platform", "google", "--platform", "thefork", "--lang", "fr",
+                                 "Aidez-nous à atteindre 4,8 sur Google !"])
+    assert french.exit_code == 1
+    lines = french.output.splitlines()
+    assert len(lines) == 4 and "«\u00a0atteindre 4,8\u00a0» demande une note positive" in lines[0]
+    assert lines[1].startswith("  ") and lines[1].endswith(" https://support.google.com/contributionpolicy/answer/7400114")
+    assert ": Sur TheFork, seuls les clients" in lines[2]
+    english = runner.invoke(args=["policy", "check", "--lang", "en", "A review? A coffee!"])
+    assert english.exit_code == 1
+    assert english.output.startswith("ERROR: “A review? A coffee!” ties a reward to posting a review")
+    assert "  Source: https://www.ecfr.gov/" in english.output
+
+
+def test_policy_check_command_says_when_nothing_is_wrong(runner, app):
+    only_warning = runner.invoke(args=["policy", "check", "--platform", "thefork", "--lang", "fr", "Votre avis compte"])
+    assert only_warning.exit_code == 0 and "Sur TheFork" in only_warning.output
+    clean = runner.invoke(args=["policy", "check", "--lang", "fr", "Votre avis compte"])
+    assert (clean.exit_code, clean.output) == (0, "Aucun problème détecté.\n")
 
 
 def test_demo_then_print_a_sheet_with_its_manifest(runner, app, tmp_path):
