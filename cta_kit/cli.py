@@ -82,9 +82,15 @@ def backup_command(destination: Path) -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Create a demo restaurant with review sites and staff, and print how to log in."""
+    """Upgrade the database (after a backup), then create a demo restaurant and print how to log in."""
+    from .services.database import upgrade_database
     from .services.demo import create_demo
 
+    app = current_app._get_current_object()
+    # A new instance has no tables yet: upgrade as `serve` does, so the demo works first.
+    backup = upgrade_database(app) if app.config["AUTO_UPGRADE_DB"] else None
+    if backup:
+        click.echo(f"Database backed up to {backup} before upgrading.")
     for line in create_demo():
         click.echo(line)
 

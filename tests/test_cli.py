@@ -126,6 +126,31 @@ def test_db_upgrade_on_an_empty_sqlite_database_then_backup(fresh_env, tmp_path)
     assert refused.returncode != 0 and "exists already" in refused.stderr
 
 
+def test_demo_on_a_new_instance_upgrades_the_database_first(fresh_env, tmp_path):
+    first = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr and "Demo restaurant created" in first.stdout
+    assert "backed up" not in first.stdout  # a new database has nothing to keep
+    second = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "exists already" in second.stdout and "backed up" not in second.stdout
+    database = tmp_path / "instance" / "cta-kit.sqlite3"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 2
+        assert connection.execute("SELECT count(*) FROM business").fetchone()[0] == 1
+
+
+def test_demo_backs_up_an_old_database_before_upgrading_it(fresh_env, tmp_path):
+    old = run_cta_kit(["db", "upgrade", "0001"], fresh_env, tmp_path)
+    assert old.returncode == 0, old.stderr
+    demo = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    (backup,) = (tmp_path / "instance" / "backups").iterdir()
+    assert f"Database backed up to {backup} before upgrading." in demo.stdout
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+
+
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
