@@ -103,14 +103,17 @@ REWARD_ITEMS = word_set("""
 # Said right after a review, these trade it for what follows: "1 review, 1 coffee",
 # "Chaque avis vaut un café", "Reviews earn free refills".
 TRADE_WORDS = word_set("""
-    , : = > + hop get gets earn earns buy buys bring brings win wins mean means
-    vaut valent rapporte rapportent donne donnent
+    , : = > + hop get gets earn earns buy buys bring brings win wins mean means for against
+    vaut valent rapporte rapportent donne donnent pour contre
 """)
 # What may stand between a trading mark and the reward: "1 review, 1 free coffee", "un avis, notre digestif".
 REWARD_DETERMINERS = word_set("""
     a an one the your our you us free big little small extra
     un une 1 le la les l du de des d votre vos notre nos vous petit petite grand grande
 """)
+# After "for" a reward is indefinite ("a review for a coffee"); "reviews for our dessert" asks about it.
+INDEFINITE_DETERMINERS = word_set("a an one 1 free little small un une petit petite offert offerte")
+PREPOSITION_TRADE_WORDS = word_set("for against pour contre")
 # Winning something with a review: a contest, whoever judges it. "helps us win" is an award.
 # A contest named on its own is often the restaurant's award ("lauréat du concours"): it
 # counts only when it is about reviews.

@@ -27,11 +27,13 @@ from .policy_lexicon import (
     GOAL_WORDS,
     HAPPY,
     HELP_WORDS,
+    INDEFINITE_DETERMINERS,
     INCENTIVE_NOUNS,
     NEAR_TARGET_WORDS,
     NEGATIVE,
     POSITIVE,
     POSITIVE_PHRASE_RES,
+    PREPOSITION_TRADE_WORDS,
     PRIVATE_RE,
     PUBLIC_RE,
     QUESTION_OPENERS,
@@ -231,13 +233,14 @@ def _juxtaposed_hits(text: FoldedText) -> Iterator[Span]:
         mark = next((k for k, t in enumerate(same) if t.word in TRADE_WORDS), None)
         if mark is None:
             continue
+        determiners = INDEFINITE_DETERMINERS if same[mark].word in PREPOSITION_TRADE_WORDS else REWARD_DETERMINERS
         for other in tokens[i + 1 + mark + 1: i + 1 + mark + 4]:
             if other.sentence != token.sentence:
                 break
             if _is_reward(other):
                 yield token.start, other.end
                 break
-            if other.word not in REWARD_DETERMINERS and other.word not in TRADE_WORDS:
+            if other.word not in determiners and other.word not in TRADE_WORDS:
                 break  # "merci pour votre avis, à bientôt pour un café" is a goodbye
     for sentence, (start, end) in enumerate(text.spans[:-1]):
         this = [t for t in text.by_sentence.get(sentence, []) if t.word.isalnum()]
