@@ -59,16 +59,16 @@ REQUEST_VERBS = word_set("""
     partager partagez ecrire ecrivez dire dites mettre mettez attribuer attribuez noter notez
     evaluer evaluez envoyer envoyez montrer montrez ajouter ajoutez
 """)
-_PLATFORM_NAMES = word_set("google tripadvisor facebook trustpilot thefork fourchette yelp maps")
+PLATFORM_NAMES = word_set("google tripadvisor facebook trustpilot thefork fourchette yelp maps")
 FILLER_BEFORE_NOUN = word_set("""
     a an the un une des de du d l le la les very really truly so little quick short small petit
     petite petits petites tres vraiment vrai online en ligne public publique and et honest honnete
     sincere another more plus your votre vos our notre nos us nous rated
-""") | _PLATFORM_NAMES
+""") | PLATFORM_NAMES
 FILLER_AFTER_NOUN = word_set("""
     tres vraiment si plutot au qui soit sera est sont etre that which is are be will really very
     truly so totally absolutely particulierement de d sur on en ligne
-""") | _PLATFORM_NAMES
+""") | PLATFORM_NAMES
 NEGATIONS = word_set("""
     not no never without nor neither don doesn didn isn aren won wouldn shouldn needn t
     pas ni sans jamais aucun aucune nullement

