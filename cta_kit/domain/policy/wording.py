@@ -7,7 +7,7 @@ words within one sentence, so paraphrases are caught without listing every phras
 "bon appétit, votre avis compte" stays innocent. Balanced phrases such as "good or bad"
 and "positifs comme négatifs" are masked first: they are what honest wording looks like.
 
-Each function yields the folded spans that break its rule; `policy` turns the earliest
+Each function yields the folded spans that break its rule; `check` turns the earliest
 one into a finding.
 """
 
@@ -15,7 +15,7 @@ import bisect
 import re
 from typing import Iterable, Iterator
 
-from .policy_lexicon import (
+from .lexicon import (
     CONTEST_RE,
     CURRENT_RATING_WORDS,
     DISCOURAGING_RE,
@@ -60,7 +60,7 @@ from .policy_lexicon import (
     WEAK_REVIEW_NOUNS,
     word_set,
 )
-from .policy_text import FoldedText, Span, Token
+from .text import FoldedText, Span, Token
 
 
 def _sentiment_hits(

@@ -1,6 +1,6 @@
 """The wording check's vocabulary: classes of words, and the phrases matched as patterns.
 
-Everything is written folded (lower case, no accents, plain apostrophes), as `policy_text`
+Everything is written folded (lower case, no accents, plain apostrophes), as `text`
 folds the card's wording. Sets of words are space-separated for reading; French and English
 sit side by side because a card in either language is checked with the same rules.
 """

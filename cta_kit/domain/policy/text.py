@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Iterable, NamedTuple
 
-from .policy_lexicon import NEGATIONS, NEUTRAL_RES, NOT_NEGATING_RE
+from .lexicon import NEGATIONS, NEUTRAL_RES, NOT_NEGATING_RE
 
 # A point between two digits is a decimal ("4.8 stars"), not the end of a sentence.
 _SENTENCE_END = re.compile(r"(?:[!?;\n]|(?<!\d)\.|\.(?!\d))+")
