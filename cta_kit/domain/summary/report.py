@@ -53,8 +53,8 @@ class MonthSummary:
             "month": str(self.month),
             "previous_month": str(previous.month),
             "timezone": self.timezone,
-            "totals": _totals(current),
-            "change": _changes(_totals(current), _totals(previous)),
+            "totals": month_totals(current),
+            "change": _changes(month_totals(current), month_totals(previous)),
             "preferences": current.preference_mix,
             "platforms": [
                 {**_site(site), "change": _changes(_site(site), _site(previous.site(site.platform)))}
@@ -91,7 +91,7 @@ def _site(site: SiteFigures) -> dict:
     }
 
 
-def _totals(figures: MonthFigures) -> dict:
+def month_totals(figures: MonthFigures) -> dict:
     everything = figures.all_sites
     return {
         "reviews": figures.reviews,
