@@ -8,6 +8,7 @@ is no script and no fixed size (a viewBox lets it scale to a phone's width).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 import xml.etree.ElementTree as ET
 
 from reportlab.graphics import renderSVG
@@ -77,7 +78,7 @@ def _largest(chart: ChartData, stacked: bool) -> float:
     return max((value or 0 for series in chart.series for value in series.values), default=0)
 
 
-def _stacked_columns(chart: ChartData, drawing: Drawing, top: float) -> None:
+def _stacked_columns(chart: ChartData, drawing: Drawing, top: float, rating_text=None) -> None:
     legend_rows = math.ceil(len(chart.series) / 3)
     legend_top = 6 + legend_rows * 11
     bars = VerticalBarChart()
@@ -108,7 +109,7 @@ def _stacked_columns(chart: ChartData, drawing: Drawing, top: float) -> None:
         drawing.add(legend)
 
 
-def _line(chart: ChartData, drawing: Drawing, top: float) -> None:
+def _line(chart: ChartData, drawing: Drawing, top: float, rating_text=None) -> None:
     line = HorizontalLineChart()
     line.x, line.y = 28, 30
     line.width, line.height = WIDTH - 36, top - line.y - 6
@@ -123,14 +124,14 @@ def _line(chart: ChartData, drawing: Drawing, top: float) -> None:
     line.lines[0].strokeColor = PALETTE[0]
     line.lines[0].strokeWidth = 1.5
     line.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=PALETTE[0], strokeColor=PALETTE[0])
-    line.lineLabelFormat = "%.2f"
+    line.lineLabelFormat = rating_text or "%.2f"
     line.lineLabels.fontName, line.lineLabels.fontSize = font_name(False), FONT_SIZE - 2
     line.lineLabels.fillColor = INK
     line.lineLabels.dy = 5
     drawing.add(line)
 
 
-def _bars(chart: ChartData, drawing: Drawing, top: float) -> None:
+def _bars(chart: ChartData, drawing: Drawing, top: float, rating_text=None) -> None:
     names = [_fitted(name, MAX_LABEL_WIDTH) for name in chart.short_categories]
     label_width = max((stringWidth(name, font_name(False), FONT_SIZE) for name in names), default=0)
     bars = HorizontalBarChart()
@@ -164,22 +165,26 @@ def _fitted(text: str, width: float) -> str:
 DRAWERS = {STACKED_COLUMNS: _stacked_columns, LINE: _line, BARS: _bars}
 
 
-def chart_drawing(chart: ChartData) -> Drawing:
-    """A WIDTH x HEIGHT drawing: the title at the top, then the chart."""
-    drawing = Drawing(WIDTH, HEIGHT)
+def chart_drawing(chart: ChartData, rating_text: Callable[[float], str] | None = None) -> Drawing:
+    """A WIDTH x HEIGHT drawing: the title at the top, then the chart.
+
+    `rating_text` writes an average rating as the reader's language does (4,50 in French).
+    """
+    # Otherwise the renderer starts from Helvetica, listed unembedded in the PDF.
+    drawing = Drawing(WIDTH, HEIGHT, initialFontName=font_name(False), initialFontSize=FONT_SIZE)
     drawing.add(
         String(0, HEIGHT - TITLE_SIZE, chart.title, fontName=font_name(True), fontSize=TITLE_SIZE, fillColor=INK)
     )
-    DRAWERS[chart.kind](chart, drawing, HEIGHT - TITLE_SIZE - 6)
+    DRAWERS[chart.kind](chart, drawing, HEIGHT - TITLE_SIZE - 6, rating_text)
     return drawing
 
 
 SVG_FONTS = {"DejaVuSans": ("DejaVu Sans, Verdana, sans-serif", None), "DejaVuSans-Bold": ("DejaVu Sans, Verdana, sans-serif", "bold")}
 
 
-def chart_svg(chart: ChartData, element_id: str) -> str:
+def chart_svg(chart: ChartData, element_id: str, rating_text: Callable[[float], str] | None = None) -> str:
     """Inline SVG markup, with no style attribute, a title for screen readers and no fixed size."""
-    source = renderSVG.drawToString(chart_drawing(chart))
+    source = renderSVG.drawToString(chart_drawing(chart, rating_text))
     root = ET.fromstring(source.encode("utf-8"))
     for element in root.iter():
         style = element.attrib.pop("style", None)
