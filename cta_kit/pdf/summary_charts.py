@@ -105,30 +105,55 @@ def _stacked_columns(chart: ChartData, drawing: Drawing, top: float, rating_text
         legend.deltay = 11
         legend.fontName, legend.fontSize, legend.fillColor = font_name(False), FONT_SIZE, INK
         legend.strokeColor = None
-        legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], series.name) for i, series in enumerate(chart.series)]
+        legend.colorNamePairs = [
+            (PALETTE[i % len(PALETTE)], _fitted(series.name, legend.deltax - 16)) for i, series in enumerate(chart.series)
+        ]
         drawing.add(legend)
 
 
 def _line(chart: ChartData, drawing: Drawing, top: float, rating_text=None) -> None:
     line = HorizontalLineChart()
     line.x, line.y = 28, 30
-    line.width, line.height = WIDTH - 36, top - line.y - 6
-    line.data = [series.values for series in chart.series]
-    line.joinedLines = 1
+    line.width, line.height = WIDTH - 36, top - line.y - 14  # room above 5 for its label
+    runs = _runs(chart.series[0].values)
+    line.data = runs or [chart.series[0].values]
+    line.joinedLines = 0
     line.categoryAxis.categoryNames = list(chart.short_categories)
     _style_axes(line)
     _month_labels(line.categoryAxis)
     # A rating is shown on its whole scale, 1 to 5: zooming in would make a dip look like a fall.
     line.valueAxis.valueMin, line.valueAxis.valueMax, line.valueAxis.valueStep = 1, 5, 1
     line.valueAxis.labelTextFormat = "%d"
-    line.lines[0].strokeColor = PALETTE[0]
-    line.lines[0].strokeWidth = 1.5
-    line.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=PALETTE[0], strokeColor=PALETTE[0])
-    line.lineLabelFormat = rating_text or "%.2f"
+    for index, run in enumerate(line.data):
+        style = line.lines[index]
+        style.strokeColor, style.strokeWidth = PALETTE[0], 1.5
+        style.symbol = makeMarker("FilledCircle", size=4, fillColor=PALETTE[0], strokeColor=PALETTE[0])
+        if sum(value is not None for value in run) >= 2:
+            style.lineStyle = "joinedLine"
+    # ReportLab numbers a line's labels by drawn point, skipping months without a value, so the
+    # labels are given in that order rather than computed from the data by position.
+    show = rating_text or "{:.2f}".format
+    line.lineLabelFormat = "values"
+    line.lineLabelArray = [[show(value) for value in run if value is not None] for run in line.data]
     line.lineLabels.fontName, line.lineLabels.fontSize = font_name(False), FONT_SIZE - 2
     line.lineLabels.fillColor = INK
     line.lineLabels.dy = 5
     drawing.add(line)
+
+
+def _runs(values: tuple) -> list[tuple]:
+    """One series per unbroken run of months, so the line stops where a month has no rating
+    instead of bridging it (a single month is a dot)."""
+    runs, current = [], None
+    for index, value in enumerate(values):
+        if value is None:
+            current = None
+            continue
+        if current is None:
+            current = [None] * len(values)
+            runs.append(current)
+        current[index] = value
+    return [tuple(run) for run in runs]
 
 
 def _bars(chart: ChartData, drawing: Drawing, top: float, rating_text=None) -> None:
@@ -200,7 +225,6 @@ def chart_svg(chart: ChartData, element_id: str, rating_text: Callable[[float], 
                 element.set("font-weight", SVG_FONTS[family][1])
     for name in ("width", "height"):
         root.attrib.pop(name, None)
-    root.set("id", element_id)
     root.set("role", "img")
     root.set("class", "chart")
     root.set("aria-labelledby", f"{element_id}-title")
@@ -211,13 +235,16 @@ def chart_svg(chart: ChartData, element_id: str, rating_text: Callable[[float], 
     description = root.find(f"{{{SVG_NS}}}desc")
     if description is not None:
         root.remove(description)
-    # The clip path's id is the same in every drawing ReportLab writes; on a page with four
-    # charts, they must not share it.
+    # ReportLab writes the same ids ("clip", "group") in every drawing; on a page with four
+    # charts, they must not be shared.
     for element in root.iter():
-        if element.get("id") == "clip":
-            element.set("id", f"{element_id}-clip")
-        if element.get("clip-path") == "url(#clip)":
-            element.set("clip-path", f"url(#{element_id}-clip)")
+        if element is not root and "id" in element.attrib and element is not title:
+            element.set("id", f"{element_id}-{element.get('id')}")
+        for name in ("clip-path", "mask", "fill"):
+            value = element.get(name, "")
+            if value.startswith("url(#"):
+                element.set(name, f"url(#{element_id}-{value[5:]}")
+    root.set("id", element_id)
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return ET.tostring(root, encoding="unicode")

@@ -16,6 +16,7 @@ from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -118,7 +119,11 @@ def _style(size: float, bold: bool = False, align: int = 0) -> ParagraphStyle:
     return ParagraphStyle("cell", fontName=font_name(bold), fontSize=size, leading=size * 1.2, alignment=align)
 
 
-def _cell(text: str, size: float = 7, bold: bool = False) -> Paragraph:
+def _cell(text: str, size: float = 7, bold: bool = False, width: float | None = None) -> Paragraph:
+    """A heading cell, wrapped between words; in a narrow column, smaller until its longest word fits."""
+    if width:
+        widest = max((stringWidth(word, font_name(bold), 1) for word in text.split()), default=0)
+        size = max(5.5, min(size, (width - 4) / widest if widest else size))
     # Paragraph reads markup: a site's name typed by an owner is escaped first.
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Paragraph(escaped, _style(size, bold, align=1))
@@ -188,9 +193,10 @@ def _site_table(summary: MonthSummary, labels: SummaryLabels, numbers: Numbers, 
         (labels.attributed_suggested, lambda site: numbers.count(site["reviews_attributed_suggested"])),
     ]
     names_row = [site_label(site["platform"], labels, names) for site in data["platforms"]] + [labels.all_sites]
-    rows = [[_cell(labels.site, size=8, bold=True), *(_cell(name, size=8, bold=True) for name in names_row)]]
-    rows += [[label, *(show(site) for site in columns)] for label, show in figures]
     first = 150
-    table = _grid(rows, [first] + [(A4[0] - 2 * MARGIN - first) / len(columns)] * len(columns))
+    width = (A4[0] - 2 * MARGIN - first) / len(columns)
+    rows = [[_cell(labels.site, size=8, bold=True), *(_cell(name, size=8, bold=True, width=width) for name in names_row)]]
+    rows += [[label, *(show(site) for site in columns)] for label, show in figures]
+    table = _grid(rows, [first] + [width] * len(columns))
     table.setStyle(TableStyle([("FONTNAME", (-1, 1), (-1, -1), font_name(True)), ("TOPPADDING", (0, 1), (-1, -1), 1), ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]))
     return table
