@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, available_timezones
@@ -256,7 +256,7 @@ def test_months_ending_previous_and_next_cross_years():
 @pytest.mark.parametrize("text, month", [("2026-10", Month(2026, 10)), (" 2026-3 ", Month(2026, 3)), ("1999-12", Month(1999, 12))])
 def test_months_are_read(text, month):
     assert parse_month(text) == month
-    assert str(month) == text.strip() if len(text.strip()) == 7 else True
+    assert parse_month(str(month)) == month and len(str(month)) == 7
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026/10", "10-2026", "", "octobre", "202610", "2026-10-01", "0000-01"])
@@ -404,7 +404,7 @@ def test_csv_numbers_stay_numbers_and_text_never_runs(separator, decimal):
                 float(cell.replace(",", "."))  # a negative number, never text
     heading = next(index for index, row in enumerate(cells) if row and row[0] == "Review site")
     for site, row in zip(data["platforms"], cells[heading + 1 :]):
-        assert row[0] == "'" + names[site["platform"]] if site["platform"] in names else True
+        assert row[0] == "'" + names[site["platform"]]  # shown, but as text
         assert int(row[1]) == site["reviews"] and int(row[2]) == site["change"]["reviews"]
         average = site["average_rating"]
         assert row[3] == ("" if average is None else format(Decimal(str(average)).normalize(), "f").replace(".", decimal))
@@ -453,3 +453,18 @@ def test_chart_tables_hold_the_summarys_numbers():
         for key in ("cards_printed", "till_slips", "scans", "preferences", "redemptions", "reviews_attributed",
                     "reviews_attributed_suggested")
     ]
+
+
+def test_the_terminal_table_has_the_figures_aligned_and_no_control_characters():
+    from cta_kit.domain.summary.text_table import summary_text
+
+    rows = generated_rows("Europe/Paris", seed=2, count=300)
+    summary = summarise(rows, Month(2026, 3))
+    text = summary_text(summary, names={"google": "Goo\x1b[31mgle"})
+    assert "\x1b" not in text
+    lines = text.splitlines()
+    heading = next(index for index, line in enumerate(lines) if line.startswith("Review site"))
+    for site, line in zip(summary.to_json()["platforms"], lines[heading + 1 :]):
+        figures = line.split()
+        assert int(figures[1]) == site["reviews"] and int(figures[2]) == site["change"]["reviews"]
+    assert len({len(line) for line in lines[heading + 1 : heading + 6]}) == 1  # right-aligned columns

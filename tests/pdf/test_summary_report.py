@@ -160,7 +160,7 @@ def test_chart_svg_has_no_style_attribute_no_script_and_scales(summary):
                 ids.add(element.get("id"))
         texts = [element.text for element in root.iter(f"{SVG}text")]
         for category in chart.short_categories:
-            assert category.replace("…", "") [:10] in " ".join(texts)
+            assert category.replace("…", "")[:10] in " ".join(texts)
 
 
 def test_chart_svg_escapes_a_site_name():

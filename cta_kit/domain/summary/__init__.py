@@ -1,4 +1,11 @@
-"""The owner's monthly summary: pure roll-ups from plain records, months in the location's zone."""
+"""The owner's monthly summary: pure roll-ups from plain records, months in the location's zone.
+
+- ``months``: Month, parse_month, month_range_utc (the UTC [start, end) a query uses), months_ending.
+- ``records``: the frozen rows a service reads (reviews, hand counts, scans, preferences, ...).
+- ``figures``: additive month figures (SiteFigures, MonthFigures), which grouped queries can fill too.
+- ``rollup``: rows to month figures; ``report``: MonthSummary, its JSON, "all my locations".
+- ``spreadsheet`` (CSV), ``text_table`` (terminal), ``charts`` (what each chart shows), ``labels``.
+"""
 
 from .figures import MonthFigures, SiteFigures
 from .months import (

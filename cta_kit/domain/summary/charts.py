@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .labels import SummaryLabels, site_label
-from .records import NO_REVIEWS, UNSAID
 from .report import MonthSummary
 
 REVIEWS_TREND, RATING_TREND, PREFERENCE_MIX, FUNNEL = "reviews_trend", "rating_trend", "preference_mix", "funnel"
@@ -81,8 +80,8 @@ def rating_trend(summary: MonthSummary, labels: SummaryLabels) -> ChartData:
 
 
 def preference_mix(summary: MonthSummary, labels: SummaryLabels, names: Mapping[str, str] | None = None) -> ChartData:
-    mix = summary.current.preference_mix
-    keys = [platform for platform in summary.platforms if platform in mix] + [NO_REVIEWS, UNSAID]
+    mix = summary.preference_mix()
+    keys = list(mix)
     shown = tuple(site_label(key, labels, names) for key in keys)
     return ChartData(
         key=PREFERENCE_MIX,

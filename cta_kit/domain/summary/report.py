@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .figures import MonthFigures, SiteFigures, add_months
 from .months import Month, months_ending
+from .records import NO_REVIEWS, UNSAID
 from .rollup import TREND_MONTHS, LocationRows, trend_figures
 
 
@@ -45,6 +46,12 @@ class MonthSummary:
         figures = figures or self.current
         return [figures.site(platform) for platform in self.platforms]
 
+    def preference_mix(self, figures: MonthFigures | None = None) -> dict[str, int]:
+        """Customers per site they say they use, in the sites' order, then "none" and "unsaid"."""
+        figures = figures or self.current
+        mix = figures.preference_mix
+        return {key: mix[key] for key in self.platforms if key in mix} | {NO_REVIEWS: mix[NO_REVIEWS], UNSAID: mix[UNSAID]}
+
     def to_json(self) -> dict:
         current, previous = self.current, self.previous
         return {
@@ -55,7 +62,7 @@ class MonthSummary:
             "timezone": self.timezone,
             "totals": month_totals(current),
             "change": _changes(month_totals(current), month_totals(previous)),
-            "preferences": current.preference_mix,
+            "preferences": self.preference_mix(),
             "platforms": [
                 {**_site(site), "change": _changes(_site(site), _site(previous.site(site.platform)))}
                 for site in self.sites()
