@@ -28,6 +28,7 @@ from cta_kit.pdf.render import DocumentInfo
 from cta_kit.pdf.summary_charts import HEIGHT as CHART_HEIGHT
 from cta_kit.pdf.summary_charts import WIDTH as CHART_WIDTH
 from cta_kit.pdf.summary_charts import chart_drawing
+from cta_kit.pdf.text import fit_text
 
 MARGIN = 36  # pt: half an inch, inside every office printer's unprintable edge
 RULE = colors.HexColor("#999999")
@@ -75,8 +76,10 @@ def render_summary(
     canvas = _canvas(buffer, info)
     width, height = A4
     top = height - MARGIN
-    canvas.setFont(font_name(True), 16)
-    canvas.drawString(MARGIN, top - 16, f"{labels.title} – {heading}")
+    # A long business name shrinks, then is cut with an ellipsis: the page stays one page.
+    title = fit_text(f"{labels.title} – {heading}", font_name(True), width - 2 * MARGIN, 20, 16, 10, 1)
+    canvas.setFont(title.font, title.font_size)
+    canvas.drawString(MARGIN, top - 16, title.lines[0])
     canvas.setFont(font_name(False), 10)
     zone = f" · {labels.time_zone} {summary.timezone}" if summary.timezone else ""
     canvas.drawString(MARGIN, top - 32, f"{labels.month} {month_title or summary.month}{zone}")

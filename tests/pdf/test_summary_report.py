@@ -181,3 +181,12 @@ def test_the_rating_line_labels_each_month_with_its_own_average():
     root = ET.fromstring(chart_svg(chart, "rating"))
     labels = [element.text for element in root.iter(f"{SVG}text") if element.text and "." in element.text]
     assert labels == [f"{stars:.2f}" for stars in ratings.values()]
+
+
+def test_a_long_business_name_stays_on_the_page():
+    name = "Brasserie du Grand Café de la Place de la République et des Halles " * 3
+    pdf = render_summary(summarise(LocationRows(1, "UTC"), Month(2026, 10)), INFO, name)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    title = reader.pages[0].extract_text().splitlines()[0]
+    assert title.startswith("Monthly summary – Brasserie du Grand Café") and title.endswith("…")
