@@ -47,7 +47,6 @@ class SummaryLabels:
     total: str = N_("Total")
     stars: str = N_("%(count)s★")
     manual_note: str = N_("Reviews counted by hand have no star breakdown: they are counted as having no star rating.")
-    no_data: str = N_("Nothing recorded yet")
     figures: str = N_("Figures")
 
     def translated(self, translate: Callable[[str], str]) -> SummaryLabels:
