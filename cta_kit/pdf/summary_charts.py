@@ -197,9 +197,9 @@ def chart_drawing(chart: ChartData, rating_text: Callable[[float], str] | None =
     """
     # Otherwise the renderer starts from Helvetica, listed unembedded in the PDF.
     drawing = Drawing(WIDTH, HEIGHT, initialFontName=font_name(False), initialFontSize=FONT_SIZE)
-    drawing.add(
-        String(0, HEIGHT - TITLE_SIZE, chart.title, fontName=font_name(True), fontSize=TITLE_SIZE, fillColor=INK)
-    )
+    # A title longer than the chart (a translation may be) is set smaller, down to the axis size.
+    title_size = max(FONT_SIZE, min(TITLE_SIZE, TITLE_SIZE * WIDTH / max(1, stringWidth(chart.title, font_name(True), TITLE_SIZE))))
+    drawing.add(String(0, HEIGHT - TITLE_SIZE, chart.title, fontName=font_name(True), fontSize=title_size, fillColor=INK))
     DRAWERS[chart.kind](chart, drawing, HEIGHT - TITLE_SIZE - 6, rating_text)
     return drawing
 
