@@ -409,6 +409,8 @@ def test_csv_numbers_stay_numbers_and_text_never_runs(separator, decimal):
         average = site["average_rating"]
         assert row[3] == ("" if average is None else format(Decimal(str(average)).normalize(), "f").replace(".", decimal))
         assert [int(cell) for cell in row[5:10]] == [site["ratings"][str(star)] for star in range(1, 6)]
+        share = site["reply_share"]  # a fraction, which a spreadsheet formats as a percentage
+        assert row[11] == ("" if share is None else format(Decimal(str(share)).normalize(), "f").replace(".", decimal))
     totals = cells[heading + 1 + len(data["platforms"])]
     assert totals[0] == "All sites" and int(totals[1]) == data["totals"]["reviews"]
     change = data["change"]["reviews"]

@@ -28,7 +28,7 @@ class SummaryLabels:
     average_rating: str = N_("Average rating")
     average_change: str = N_("Change in average rating")
     unrated: str = N_("No star rating")
-    reply_share: str = N_("Answered (%)")
+    reply_share: str = N_("Share answered")
     median_reply_hours: str = N_("Median time to answer (hours)")
     scans: str = N_("Scans")
     preferences: str = N_("Preferences logged")

@@ -29,10 +29,6 @@ def number_text(value: int | float, decimal_comma: bool) -> str:
     return text.replace(".", ",") if decimal_comma else text
 
 
-def _percent(share: float | None) -> float | None:
-    return None if share is None else float(Decimal(str(share)) * 100)
-
-
 def summary_rows(summary: MonthSummary, labels: SummaryLabels, names: Mapping[str, str] | None = None) -> list[list]:
     """The cells, numbers as numbers, before any formatting."""
     data = summary.to_json()
@@ -46,7 +42,7 @@ def summary_rows(summary: MonthSummary, labels: SummaryLabels, names: Mapping[st
     def site_row(name: str, site: dict, change: dict) -> list:
         return [
             name, site["reviews"], change["reviews"], site["average_rating"], change["average_rating"],
-            *(site["ratings"][str(star)] for star in range(1, 6)), site["unrated"], _percent(site["reply_share"]),
+            *(site["ratings"][str(star)] for star in range(1, 6)), site["unrated"], site["reply_share"],
             site["median_reply_hours"], site["scans"], site["preferences"], site["reviews_attributed"],
             site["reviews_attributed_suggested"],
         ]
