@@ -4,10 +4,12 @@ attempts made during a slow password check count against the login limit."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select, update
 
+import cta_kit
 from cta_kit.extensions import db
 from cta_kit.models import Card, CardBatch, LoginFailure, User
 from cta_kit.services import accounts, printing
@@ -99,3 +101,14 @@ def test_a_lock_held_too_long_is_a_clear_message(world, impatient_sqlite):
         with pytest.raises(DatabaseBusy, match="busy with another change"):
             with write_transaction():
                 db.session.execute(insert(LoginFailure).values(login="x", address="y"))
+
+
+def test_every_change_goes_through_write_transaction():
+    """A bare commit would write from a transaction that may have read first (see services/database.py)."""
+    package = Path(cta_kit.__file__).parent
+    committing = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if ".commit()" in path.read_text(encoding="utf-8") and path.name != "database.py"
+    )
+    assert committing == [], "use services.database.write_transaction() instead of commit() in: " + ", ".join(committing)
