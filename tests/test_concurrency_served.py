@@ -99,7 +99,7 @@ def served(migrated_database, tmp_path_factory):
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--preload", "--no-control-socket", "-w", str(WORKERS),
-             "-b", f"127.0.0.1:{port}", "cta_kit.wsgi:app"],
+             "-b", f"127.0.0.1:{port}", "--timeout", "120", "cta_kit.wsgi:app"],
             env=served_environment(migrated_database, folder / "instance"),
             stdout=log,
             stderr=subprocess.STDOUT,
