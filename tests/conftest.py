@@ -250,3 +250,36 @@ def printed_world(world) -> World:
     world.batch_id = print_cards(PrintOrder(campaign.id, 3, "business-card-10up-a4")).batch_id
     world.card_code = db.session.scalar(select(Card.code).where(Card.batch_id == world.batch_id).limit(1))
     return world
+
+
+@pytest.fixture
+def impatient_sqlite(app):
+    """A context in which another connection holds SQLite's write lock, and ours wait 50 ms for it.
+
+    The app's busy timeout is 5 s; waiting it out in every such test would be slow.
+    """
+    import contextlib
+
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's database-wide write lock")
+
+    def short_wait(dbapi_connection, _record, _proxy):
+        dbapi_connection.execute("PRAGMA busy_timeout=50")
+
+    @contextlib.contextmanager
+    def locked():
+        db.session.commit()
+        event.listen(db.engine, "checkout", short_wait)
+        other = db.engine.raw_connection()
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+            event.remove(db.engine, "checkout", short_wait)
+            db.session.remove()
+
+    return locked

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.i18n import Message, N_
 from ..extensions import db
 from ..models import ROLE_OWNER, ROLES, Business, InstanceSetting, Location, LoginFailure, User, utcnow
-from .database import begin_immediate
+from .database import end_read, lock_table, write_transaction
 from .errors import NotFound, ServiceError
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 
@@ -85,62 +85,73 @@ def complete_setup(data: SetupInput) -> User:
         errors["password"] = problem
     if errors:
         raise ServiceError(errors)
-    # Read then write: hold SQLite's write lock from the check on, so a second setup submitted
-    # at the same moment waits and then finds the install set up. On PostgreSQL the
-    # instance_setting primary key lets exactly one through.
-    db.session.commit()
-    begin_immediate()
-    if not needs_setup():
-        db.session.rollback()
-        raise ServiceError({"": Message(N_("This cta-kit is already set up. Log in instead."))})
-
-    business = Business(name=data.business_name.strip())
-    location = Location(
-        business=business, name=data.business_name.strip(), timezone=data.timezone, language=data.language
-    )
-    owner = User(
-        business=business,
-        name=data.owner_name.strip(),
-        login=login,
-        password_hash=hash_password(data.password),
-        role=ROLE_OWNER,
-        language=data.language,
-        locations=[location],
-    )
-    db.session.add_all([business, location, owner, InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat())])
+    password_hash = hash_password(data.password)  # slow on purpose: before the write lock
+    already_set_up = ServiceError({"": Message(N_("This cta-kit is already set up. Log in instead."))})
     try:
-        db.session.commit()
+        # Read then write under the write lock: a second setup submitted at the same moment waits,
+        # then finds the install set up. On PostgreSQL the instance_setting key lets one through.
+        with write_transaction():
+            if not needs_setup():
+                raise already_set_up
+            business = Business(name=data.business_name.strip())
+            location = Location(
+                business=business, name=data.business_name.strip(), timezone=data.timezone, language=data.language
+            )
+            owner = User(
+                business=business,
+                name=data.owner_name.strip(),
+                login=login,
+                password_hash=password_hash,
+                role=ROLE_OWNER,
+                language=data.language,
+                locations=[location],
+            )
+            db.session.add_all([business, location, owner, InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat())])
     except IntegrityError:
-        # Two setup forms submitted at once: the instance_setting key lets exactly one through.
-        db.session.rollback()
-        raise ServiceError({"": Message(N_("This cta-kit is already set up. Log in instead."))}) from None
+        raise already_set_up from None
     return owner
 
 
 def authenticate(data: LoginInput, address: str) -> User:
+    """Check a login and password, within the limits on failed attempts per login and per address."""
     login = normalise_login(data.login)
-    config = current_app.config
-    since = datetime.now(timezone.utc) - config["LOGIN_FAILURE_WINDOW"]
-    minutes = int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)
-    by_login = _failures_since(LoginFailure.login == login, since)
-    by_address = _failures_since(LoginFailure.address == address, since)
-    if by_login >= config["LOGIN_MAX_FAILURES_PER_LOGIN"] or by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        raise ServiceError(
-            {"": Message(N_("Too many failed attempts. Wait %(minutes)s minutes, then try again."), {"minutes": minutes})}
-        )
-
+    recorded_login = login[:254]  # the column's size; no account's login is longer
+    _admit_attempt(recorded_login, address[:64])
     user = db.session.scalar(select(User).where(User.login == login))
-    if not verify_password(user.password_hash if user else None, data.password) or not user.is_active:
-        db.session.add(LoginFailure(login=login[:254], address=address[:64]))
-        db.session.commit()
+    password_hash, is_active = (user.password_hash, user.is_active) if user else (None, False)
+    end_read()
+    if not verify_password(password_hash, data.password) or not is_active:
+        # The attempt stays recorded as a failure.
         raise ServiceError({"": Message(N_("That login and password do not match an active account."))})
 
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(data.password)
-    user.last_login_at = utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.login == login))
-    db.session.commit()
+    rehashed = hash_password(data.password) if needs_rehash(password_hash) else None
+    with write_transaction():
+        if rehashed:
+            user.password_hash = rehashed
+        user.last_login_at = utcnow()
+        # Success forgives this login's failures, this attempt's included.
+        db.session.execute(delete(LoginFailure).where(LoginFailure.login == recorded_login))
     return user
+
+
+def _admit_attempt(login: str, address: str) -> None:
+    """Refuse the attempt past the limits, or record it as a failure until its password proves right.
+
+    Counting and recording happen in one transaction that excludes every other, so attempts made
+    in parallel (while the slow password check runs) count each other and the limits hold exactly.
+    """
+    config = current_app.config
+    since = datetime.now(timezone.utc) - config["LOGIN_FAILURE_WINDOW"]
+    with write_transaction():
+        lock_table(LoginFailure.__tablename__)
+        by_login = _failures_since(LoginFailure.login == login, since)
+        by_address = _failures_since(LoginFailure.address == address, since)
+        if by_login >= config["LOGIN_MAX_FAILURES_PER_LOGIN"] or by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+            minutes = int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60)
+            raise ServiceError(
+                {"": Message(N_("Too many failed attempts. Wait %(minutes)s minutes, then try again."), {"minutes": minutes})}
+            )
+        db.session.add(LoginFailure(login=login, address=address))
 
 
 def _failures_since(condition, since: datetime) -> int:
@@ -151,8 +162,8 @@ def _failures_since(condition, since: datetime) -> int:
 
 def end_sessions(user: User) -> None:
     """Invalidate every session of this user, on every device."""
-    user.session_version += 1
-    db.session.commit()
+    with write_transaction():
+        user.session_version += 1
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -163,16 +174,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         errors["new_password"] = problem
     if errors:
         raise ServiceError(errors)
-    user.password_hash = hash_password(new_password)
-    user.session_version += 1
-    db.session.commit()
+    password_hash = hash_password(new_password)
+    with write_transaction():
+        user.password_hash = password_hash
+        user.session_version += 1
 
 
 def set_language(user: User, language: str) -> None:
     if language not in current_app.config["LANGUAGES"]:
         raise ServiceError({"language": Message(N_("Choose one of the offered languages."))})
-    user.language = language
-    db.session.commit()
+    with write_transaction():
+        user.language = language
 
 
 def _manages(owner: User, user: User) -> bool:
@@ -195,18 +207,26 @@ def account_of(owner: User, user_id: int) -> User:
 
 
 def create_account(owner: User, data: AccountInput) -> User:
-    user = User(business_id=owner.business_id, password_hash="")
-    _apply_account(owner, user, data, is_new=True)
-    return user
+    return _save_account(owner, None, data)
 
 
 def update_account(owner: User, user_id: int, data: AccountInput) -> User:
-    user = account_of(owner, user_id)
-    _apply_account(owner, user, data, is_new=False)
+    return _save_account(owner, user_id, data)
+
+
+def _save_account(owner: User, user_id: int | None, data: AccountInput) -> User:
+    # Hashing is slow on purpose: done before the write lock, and only for a password that passes.
+    password_hash = hash_password(data.password) if data.password and not password_problem(data.password) else ""
+    try:
+        with write_transaction():
+            user = account_of(owner, user_id) if user_id is not None else User(business_id=owner.business_id, password_hash="")
+            _apply_account(owner, user, data, password_hash, is_new=user_id is None)
+    except IntegrityError:
+        raise ServiceError({"login": Message(N_("Another account already uses this login."))}) from None
     return user
 
 
-def _apply_account(owner: User, user: User, data: AccountInput, is_new: bool) -> None:
+def _apply_account(owner: User, user: User, data: AccountInput, password_hash: str, is_new: bool) -> None:
     login = normalise_login(data.login)
     errors: dict[str, Message] = {}
     if problem := login_problem(login):
@@ -238,15 +258,10 @@ def _apply_account(owner: User, user: User, data: AccountInput, is_new: bool) ->
     # Locations this owner does not work at are not theirs to take away.
     user.locations = locations + [location for location in user.locations if location not in owner.locations]
     if data.password:
-        user.password_hash = hash_password(data.password)
+        user.password_hash = password_hash
     if not is_new and (data.password or (was_active and not data.is_active) or old_login != login):
         user.session_version += 1
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError({"login": Message(N_("Another account already uses this login."))}) from None
 
 
 def _owned_locations(owner: User, location_ids: tuple[int, ...]) -> list[Location] | None:

@@ -12,6 +12,7 @@ from ..domain.policy import CampaignDraft, Finding, check_campaign
 from ..domain.wording import LANGUAGES
 from ..extensions import db
 from ..models import DISTRIBUTIONS, LINK_MODES, OFFER_KINDS, Campaign, CampaignDestination, User
+from .database import write_transaction
 from .errors import NotFound, ServiceError
 from .locations import location_for
 
@@ -69,17 +70,17 @@ def draft_from_input(user: User, location_id: int, data: CampaignInput) -> Campa
     return _draft(data, (by_id[i].platform for i in data.destination_ids if i in by_id))
 
 def create_campaign(owner: User, location_id: int, data: CampaignInput) -> Campaign:
-    location = location_for(owner, location_id)
-    campaign = Campaign(location=location)
-    _apply(campaign, location, data)
-    db.session.add(campaign)
-    db.session.commit()
+    with write_transaction():
+        location = location_for(owner, location_id)
+        campaign = Campaign(location=location)
+        _apply(campaign, location, data)
+        db.session.add(campaign)
     return campaign
 
 def update_campaign(owner: User, location_id: int, campaign_id: int, data: CampaignInput) -> Campaign:
-    campaign = campaign_for(owner, location_id, campaign_id)
-    _apply(campaign, campaign.location, data)
-    db.session.commit()
+    with write_transaction():
+        campaign = campaign_for(owner, location_id, campaign_id)
+        _apply(campaign, campaign.location, data)
     return campaign
 
 def _apply(campaign: Campaign, location, data: CampaignInput) -> None:

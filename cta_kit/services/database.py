@@ -1,9 +1,18 @@
-"""Transactions that read then write, and schema upgrades with a backup first."""
+"""Short write transactions, and schema upgrades with a backup first.
+
+The rule for every change to the database: read what the page shows as you like, then make the
+change inside ``with write_transaction():``, and do nothing slow inside it (no PDF rendering, no
+password hashing). On SQLite a transaction that read first cannot start writing once another
+connection has written since ("database is locked", whatever the busy timeout); one that begins
+IMMEDIATE waits its turn for the write lock instead.
+"""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,19 +20,85 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask_migrate import upgrade as alembic_upgrade
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from ..domain.i18n import Message, N_
 from ..extensions import db
+from .errors import ServiceError
+
+# PostgreSQL's codes for a lock that could not be had: lock_not_available, deadlock_detected.
+POSTGRES_LOCK_FAILURES = frozenset({"55P03", "40P01"})
+WRITING = "cta_kit_write_transaction"
+
+
+class DatabaseBusy(ServiceError):
+    """Another change held the database for longer than we wait (SQLite's busy timeout)."""
+
+    def __init__(self):
+        super().__init__({"": Message(N_("The database is busy with another change. Wait a moment, then send this again."))})
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One short transaction for a change: committed at the end, rolled back on any error.
+
+    It ends whatever the session had open first (a request's reads), so that what the block
+    reads is read under the write lock and is still true when it writes. Inside another
+    write_transaction it is part of that one.
+    """
+    if db.session.info.get(WRITING):
+        yield
+        return
+    try:
+        db.session.commit()
+        begin_immediate()
+        db.session.info[WRITING] = True
+        yield
+        db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        if is_lock_failure(error):
+            raise DatabaseBusy() from error
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.info.pop(WRITING, None)
+
+
+def end_read() -> None:
+    """End the session's read transaction before slow work, so that it holds no snapshot."""
+    db.session.commit()
 
 
 def begin_immediate() -> None:
     """Start the session's transaction holding SQLite's write lock.
 
-    A read-then-write in a deferred transaction fails with "database is locked" when another
-    writer slips in between; PostgreSQL needs nothing here (its unique constraints and
-    conditional updates decide).
+    PostgreSQL needs nothing here: it has no database-wide write lock, and its unique
+    constraints, conditional updates and ``lock_table`` decide between concurrent writers.
     """
     db.session.connection(execution_options={"sqlite_begin_immediate": True})
+
+
+def lock_table(table_name: str) -> None:
+    """Inside a write transaction, make other writers of this table wait until it commits.
+
+    SQLite's immediate transaction already excludes every other writer. On PostgreSQL, SHARE ROW
+    EXCLUSIVE conflicts with itself and with every row change, and lets plain reads through.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f'LOCK TABLE "{table_name}" IN SHARE ROW EXCLUSIVE MODE'))
+
+
+def is_lock_failure(error: OperationalError) -> bool:
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return getattr(original, "sqlstate", None) in POSTGRES_LOCK_FAILURES
 
 
 def sqlite_path(uri: str) -> Path | None:

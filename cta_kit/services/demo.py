@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import ROLE_OWNER, ROLE_STAFF, Business, Campaign, InstanceSetting, Location, User, utcnow
 from .accounts import SETUP_DONE_KEY
 from .campaigns import CampaignInput, create_campaign
+from .database import write_transaction
 from .destinations import DestinationInput, add_destination
 from .passwords import hash_password
 
@@ -36,13 +37,14 @@ def create_demo() -> list[str]:
         owner = _create_restaurant(owner_password, staff_password)
         lines = ["Demo restaurant created: Le Petit Zinc (Paris)."]
     else:
-        owner.password_hash = hash_password(owner_password)
-        owner.session_version += 1
-        staff = db.session.scalar(select(User).where(User.login == DEMO_STAFF_LOGIN))
-        if staff is not None:
-            staff.password_hash = hash_password(staff_password)
-            staff.session_version += 1
-        db.session.commit()
+        owner_hash, staff_hash = hash_password(owner_password), hash_password(staff_password)
+        with write_transaction():
+            owner.password_hash = owner_hash
+            owner.session_version += 1
+            staff = db.session.scalar(select(User).where(User.login == DEMO_STAFF_LOGIN))
+            if staff is not None:
+                staff.password_hash = staff_hash
+                staff.session_version += 1
         lines = ["The demo restaurant exists already; its accounts have new passwords."]
     campaign = db.session.scalar(select(Campaign).join(Location).where(Location.business_id == owner.business_id))
     return lines + [
@@ -54,36 +56,10 @@ def create_demo() -> list[str]:
 
 
 def _create_restaurant(owner_password: str, staff_password: str) -> User:
-    business = Business(name="Le Petit Zinc (démo)")
-    location = Location(
-        business=business,
-        name="Le Petit Zinc",
-        address="12 rue de l'Exemple, 75011 Paris",
-        timezone="Europe/Paris",
-        language="fr",
-    )
-    owner = User(
-        business=business,
-        name="Camille (démo)",
-        login=DEMO_OWNER_LOGIN,
-        password_hash=hash_password(owner_password),
-        role=ROLE_OWNER,
-        language="fr",
-        locations=[location],
-    )
-    staff = User(
-        business=business,
-        name="Léo (démo)",
-        login=DEMO_STAFF_LOGIN,
-        password_hash=hash_password(staff_password),
-        role=ROLE_STAFF,
-        language="fr",
-        locations=[location],
-    )
-    db.session.add_all([business, location, owner, staff])
-    if db.session.get(InstanceSetting, SETUP_DONE_KEY) is None:
-        db.session.add(InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat()))
-    db.session.commit()
+    owner_hash, staff_hash = hash_password(owner_password), hash_password(staff_password)
+    with write_transaction():
+        owner = _restaurant_and_accounts(owner_hash, staff_hash)
+    location = owner.locations[0]
     added = [add_destination(owner, location.id, destination) for destination in DEMO_DESTINATIONS]
     wording = default_wording("fr")
     create_campaign(
@@ -101,6 +77,39 @@ def _create_restaurant(owner_password: str, staff_password: str) -> User:
             offer_validity_days=60,
         ),
     )
+    return owner
+
+
+def _restaurant_and_accounts(owner_hash: str, staff_hash: str) -> User:
+    business = Business(name="Le Petit Zinc (démo)")
+    location = Location(
+        business=business,
+        name="Le Petit Zinc",
+        address="12 rue de l'Exemple, 75011 Paris",
+        timezone="Europe/Paris",
+        language="fr",
+    )
+    owner = User(
+        business=business,
+        name="Camille (démo)",
+        login=DEMO_OWNER_LOGIN,
+        password_hash=owner_hash,
+        role=ROLE_OWNER,
+        language="fr",
+        locations=[location],
+    )
+    staff = User(
+        business=business,
+        name="Léo (démo)",
+        login=DEMO_STAFF_LOGIN,
+        password_hash=staff_hash,
+        role=ROLE_STAFF,
+        language="fr",
+        locations=[location],
+    )
+    db.session.add_all([business, location, owner, staff])
+    if db.session.get(InstanceSetting, SETUP_DONE_KEY) is None:
+        db.session.add(InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat()))
     return owner
 
 

@@ -10,6 +10,7 @@ from ..domain.destinations import DestinationError, normalise_destination
 from ..domain.i18n import Message, N_
 from ..extensions import db
 from ..models import ReviewDestination, User
+from .database import write_transaction
 from .errors import NotFound, ServiceError
 from .locations import location_for
 
@@ -22,30 +23,30 @@ class DestinationInput:
 
 
 def add_destination(user: User, location_id: int, data: DestinationInput) -> ReviewDestination:
-    location = location_for(user, location_id)
     try:
         normalised = normalise_destination(data.platform, data.entered)
     except DestinationError as error:
         raise ServiceError({"entered": error.message}) from None
-    duplicate = db.session.scalar(
-        select(ReviewDestination.id).where(
-            ReviewDestination.location_id == location.id, ReviewDestination.url == normalised.url
+    with write_transaction():
+        location = location_for(user, location_id)
+        duplicate = db.session.scalar(
+            select(ReviewDestination.id).where(
+                ReviewDestination.location_id == location.id, ReviewDestination.url == normalised.url
+            )
         )
-    )
-    if duplicate is not None:
-        raise ServiceError({"entered": Message(N_("This location already has this review link."))})
-    destination = ReviewDestination(
-        location=location,
-        platform=normalised.platform,
-        label=data.label.strip(),
-        entered=data.entered.strip(),
-        url=normalised.url,
-        display_url=normalised.display_url,
-        presence_only=normalised.presence_only,
-        position=len(location.destinations),
-    )
-    db.session.add(destination)
-    db.session.commit()
+        if duplicate is not None:
+            raise ServiceError({"entered": Message(N_("This location already has this review link."))})
+        destination = ReviewDestination(
+            location=location,
+            platform=normalised.platform,
+            label=data.label.strip(),
+            entered=data.entered.strip(),
+            url=normalised.url,
+            display_url=normalised.display_url,
+            presence_only=normalised.presence_only,
+            position=len(location.destinations),
+        )
+        db.session.add(destination)
     return destination
 
 
@@ -58,22 +59,22 @@ def destination_for(user: User, location_id: int, destination_id: int) -> Review
 
 
 def remove_destination(user: User, location_id: int, destination_id: int) -> None:
-    destination = destination_for(user, location_id, destination_id)
-    location = destination.location
-    location.destinations.remove(destination)
-    _renumber(location.destinations)
-    db.session.commit()
+    with write_transaction():
+        destination = destination_for(user, location_id, destination_id)
+        location = destination.location
+        location.destinations.remove(destination)
+        _renumber(location.destinations)
 
 
 def move_destination(user: User, location_id: int, destination_id: int, offset: int) -> None:
     """Move one place up (-1) or down (+1) in the order staff and cards show them."""
-    destination = destination_for(user, location_id, destination_id)
-    ordered = list(destination.location.destinations)
-    index = ordered.index(destination)
-    target = min(max(index + offset, 0), len(ordered) - 1)
-    ordered.insert(target, ordered.pop(index))
-    _renumber(ordered)
-    db.session.commit()
+    with write_transaction():
+        destination = destination_for(user, location_id, destination_id)
+        ordered = list(destination.location.destinations)
+        index = ordered.index(destination)
+        target = min(max(index + offset, 0), len(ordered) - 1)
+        ordered.insert(target, ordered.pop(index))
+        _renumber(ordered)
 
 
 def _renumber(destinations) -> None:

@@ -9,6 +9,7 @@ from ..domain.i18n import Message, N_
 from ..domain.wording import LANGUAGES  # the languages cards and customer pages can be printed in
 from ..extensions import db
 from ..models import ROLE_OWNER, Location, User
+from .database import write_transaction
 from .errors import NotFound, ServiceError
 
 
@@ -31,20 +32,20 @@ def location_for(user: User, location_id: int) -> Location:
 
 def create_location(owner: User, data: LocationInput) -> Location:
     _check(data)
-    location = Location(business_id=owner.business_id, **_fields(data))
-    # Every owner of the business works with a new location; staff are given it explicitly.
-    location.users = [user for user in owner.business.users if user.role == ROLE_OWNER and user.is_active]
-    db.session.add(location)
-    db.session.commit()
+    with write_transaction():
+        location = Location(business_id=owner.business_id, **_fields(data))
+        # Every owner of the business works with a new location; staff are given it explicitly.
+        location.users = [user for user in owner.business.users if user.role == ROLE_OWNER and user.is_active]
+        db.session.add(location)
     return location
 
 
 def update_location(owner: User, location_id: int, data: LocationInput) -> Location:
-    location = location_for(owner, location_id)
     _check(data)
-    for key, value in _fields(data).items():
-        setattr(location, key, value)
-    db.session.commit()
+    with write_transaction():
+        location = location_for(owner, location_id)
+        for key, value in _fields(data).items():
+            setattr(location, key, value)
     return location
 
 

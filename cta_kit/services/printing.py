@@ -25,6 +25,7 @@ from ..domain.wording import default_wording
 from ..models import LINK_MODES, Campaign, Card, CardBatch, User, utcnow
 from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
+from .database import end_read, write_transaction
 from .errors import NotFound, ServiceError
 from .layouts import layout_named
 from .locations import location_for
@@ -102,37 +103,38 @@ def print_cards(order: PrintOrder, user: User | None = None, location_id: int | 
 
     content = _content(campaign.location, CardWording.of(campaign), campaign.destinations, link_mode)
     printed_at = utcnow().replace(microsecond=0)
+    # Rendering takes seconds: hold no transaction meanwhile, so that a login or another print
+    # can write, and write batch and codes afterwards in one short transaction. The PDF is
+    # handed out only once its codes are committed.
+    end_read()
     for attempt in range(CODE_ATTEMPTS):
         codes = _unique_codes(order.count)
-        # Rendered before the write transaction, so the database is not locked while it draws;
-        # the PDF is handed out only once its codes are committed.
         pdf = _render(layout.name, content, codes, printed_at)
-        batch = CardBatch(
-            campaign_id=campaign.id,
-            location_id=campaign.location_id,
-            layout=layout.name,
-            link_mode=link_mode,
-            card_count=order.count,
-            content=json.dumps(content, ensure_ascii=False, sort_keys=True),
-            printed_at=printed_at,
-            printed_by_id=user.id if user else None,
-        )
-        db.session.add(batch)
         try:
-            db.session.flush()
-            db.session.execute(
-                insert(Card),
-                [
-                    {"code": code, "batch_id": batch.id, "campaign_id": campaign.id,
-                     "location_id": campaign.location_id, "position": position, "printed_at": printed_at}
-                    for position, code in enumerate(codes)
-                ],
-            )
-            db.session.commit()
+            with write_transaction():
+                batch = CardBatch(
+                    campaign_id=campaign.id,
+                    location_id=campaign.location_id,
+                    layout=layout.name,
+                    link_mode=link_mode,
+                    card_count=order.count,
+                    content=json.dumps(content, ensure_ascii=False, sort_keys=True),
+                    printed_at=printed_at,
+                    printed_by_id=user.id if user else None,
+                )
+                db.session.add(batch)
+                db.session.flush()
+                db.session.execute(
+                    insert(Card),
+                    [
+                        {"code": code, "batch_id": batch.id, "campaign_id": campaign.id,
+                         "location_id": campaign.location_id, "position": position, "printed_at": printed_at}
+                        for position, code in enumerate(codes)
+                    ],
+                )
             break
         except IntegrityError:
             # 50 random bits per code: a clash with an earlier batch is rare, but possible.
-            db.session.rollback()
             if attempt == CODE_ATTEMPTS - 1:
                 raise
     warnings = tuple(finding for finding in findings if finding.severity == "warning")

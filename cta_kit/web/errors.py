@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug import exceptions as werkzeug_exceptions
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ..extensions import db
+from ..services.database import DatabaseBusy, is_lock_failure
 from ..services.errors import NotFound
 
 HANDLED = (400, 403, 404, 405, 413, 429)
+RETRY_AFTER_SECONDS = 2
 
 
 def register_error_pages(app: Flask) -> None:
@@ -28,7 +31,20 @@ def register_error_pages(app: Flask) -> None:
     def not_found(_error: NotFound):
         return http_error(werkzeug_exceptions.NotFound())
 
+    def busy(_error: DatabaseBusy):
+        """Views that show a form put the message on it; elsewhere, a page that says try again."""
+        db.session.rollback()
+        page = render_template("errors/error.html", error=ServiceUnavailable())
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    def database_error(error: OperationalError):
+        if is_lock_failure(error):
+            return busy(DatabaseBusy())
+        raise error  # any other database failure is a server error, handled as such
+
     app.register_error_handler(NotFound, not_found)
+    app.register_error_handler(DatabaseBusy, busy)
+    app.register_error_handler(OperationalError, database_error)
     for code in HANDLED:
         app.register_error_handler(code, http_error)
     app.register_error_handler(CSRFError, csrf_error)
