@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from ..domain.wording import default_wording
 from ..models import LINK_MODES, Campaign, Card, CardBatch, User, utcnow
 from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
+from .database import begin_immediate
 from .errors import NotFound, ServiceError
 from .layouts import layout_named
 from .locations import location_for
@@ -90,8 +92,12 @@ class CardWording:
         )
 
 
-def print_cards(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> PrintedBatch:
-    """Print for a user at one of their locations, or (user None) from the command line."""
+def check_order(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> None:
+    """Raise every reason print_cards would refuse the order, before anything is rendered or queued."""
+    _checked(order, user, location_id)
+
+
+def _checked(order: PrintOrder, user: User | None, location_id: int | None):
     campaign = _campaign(order.campaign_id, user, location_id)
     findings = findings_for(campaign)
     if has_errors(findings):
@@ -99,14 +105,32 @@ def print_cards(order: PrintOrder, user: User | None = None, location_id: int | 
     layout = layout_named(order.layout)
     link_mode = order.link_mode or campaign.link_mode
     _check_order(order, campaign, layout, link_mode)
+    return campaign, findings, layout, link_mode
+
+
+def print_cards(
+    order: PrintOrder,
+    user: User | None = None,
+    location_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PrintedBatch:
+    """Print for a user at one of their locations, or (user None) from the command line.
+
+    ``progress(cards_drawn, total)`` follows the rendering, for a progress bar.
+    """
+    campaign, findings, layout, link_mode = _checked(order, user, location_id)
 
     content = _content(campaign.location, CardWording.of(campaign), campaign.destinations, link_mode)
     printed_at = utcnow().replace(microsecond=0)
+    # End the read transaction before the long render: on SQLite a snapshot held through it
+    # would refuse the later write as soon as anyone else (a progress update, a login) wrote.
+    db.session.commit()
     for attempt in range(CODE_ATTEMPTS):
         codes = _unique_codes(order.count)
         # Rendered before the write transaction, so the database is not locked while it draws;
         # the PDF is handed out only once its codes are committed.
-        pdf = _render(layout.name, content, codes, printed_at)
+        pdf = _render(layout.name, content, codes, printed_at, progress)
+        begin_immediate()
         batch = CardBatch(
             campaign_id=campaign.id,
             location_id=campaign.location_id,
@@ -158,6 +182,14 @@ def manifest_csv(batch_id: int, user: User | None = None, location_id: int | Non
     for code in _codes(batch):
         writer.writerow([safe_cell(code)] + [safe_cell(_qr_url(content, d, code)) for d in destinations])
     return buffer.getvalue()
+
+
+def batch_for(batch_id: int, user: User | None = None, location_id: int | None = None) -> CardBatch:
+    return _batch(batch_id, user, location_id)
+
+
+def batch_filename(batch: CardBatch) -> str:
+    return _filename(batch)
 
 
 def batches_of(campaign: Campaign) -> list[CardBatch]:
@@ -274,12 +306,12 @@ def _card_content(content: dict, code: str) -> CardContent:
     )
 
 
-def _render(layout_name: str, content: dict, codes: list[str], printed_at: datetime) -> bytes:
+def _render(layout_name: str, content: dict, codes: list[str], printed_at: datetime, progress=None) -> bytes:
     layout = layout_named(layout_name)
     cards = [_card_content(content, code) for code in codes]
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"], created_at=printed_at)
     try:
-        return render_cards(layout, cards, info)
+        return render_cards(layout, cards, info, progress)
     except DomainError as error:
         # e.g. a link too long for the layout's QR boxes to stay scannable
         raise ServiceError({"layout": error.message}) from None
