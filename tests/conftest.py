@@ -121,12 +121,13 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(migrated_database, tmp_path):
-    """Build an app on the test database; tables are emptied after the test."""
+def make_app(migrated_database, tmp_path, monkeypatch):
+    """Build an app on the test database, with its own instance folder; tables are emptied after the test."""
     apps = []
 
     def build(**overrides):
         instance = tmp_path / f"instance{len(apps)}"
+        monkeypatch.setenv("CTA_KIT_INSTANCE_PATH", str(instance))
         app = create_app(app_config(migrated_database, str(instance), **overrides))
         app.test_client_class = IsolatedClient
         apps.append(app)
