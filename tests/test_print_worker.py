@@ -134,3 +134,23 @@ def test_several_servers_share_a_queue_in_redis(make_app, world, campaign, redis
     with printer.app_context():
         pdf = stored_pdf_path(done.batch_id).read_bytes()
     assert decoded_qr_codes_per_page(pdf) == [sorted([GOOGLE_URL] * 10 + [TRIPADVISOR_URL] * 10)]
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_cta_kit_serve_starts_the_print_worker_and_stops_it(tmp_path, how):
+    """`make run` serves with `cta-kit serve`: the worker starts with it, and stops with it, even
+    when the server is killed without a chance to stop it (the worker sees its parent gone)."""
+    from tests.test_production_print import children_of, is_running, wait_for
+
+    port = free_port()
+    env = server_env(tmp_path / "instance")
+    serve = subprocess.Popen([sys.executable, "-m", "cta_kit", "serve", "--port", str(port)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers = wait_for(lambda: [pid for pid, cmd in children_of(serve.pid).items() if "cta_kit worker" in cmd], 60)
+        assert len(workers) == 1
+        serve.send_signal(how)
+        serve.wait(30)
+        assert wait_for(lambda: not is_running(workers[0]), timeout=15)
+    finally:
+        stop(serve)
