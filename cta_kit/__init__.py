@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     trust_proxies(app)
     register_database_pragmas()
     register_extensions(app)
+    register_task_queue(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -90,14 +91,20 @@ def register_extensions(app: Flask) -> None:
     )
 
 
+def register_task_queue(app: Flask) -> None:
+    from .tasks import init_task_queue
+
+    init_task_queue(app)
+
+
 def register_blueprints(app: Flask) -> None:
-    from .web import account, auth, campaigns, destinations, home, links, locations, users
+    from .web import account, auth, campaigns, destinations, home, links, locations, print_jobs, users
     from .web.i18n import register_i18n
     from .web.security import register_security
 
     register_security(app)
     register_i18n(app)
-    for module in (home, auth, account, locations, destinations, campaigns, users, links):
+    for module in (home, auth, account, locations, destinations, campaigns, print_jobs, users, links):
         app.register_blueprint(module.bp)
 
 

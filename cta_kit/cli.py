@@ -32,9 +32,28 @@ def serve_command(host: str, port: int) -> None:
     backup = upgrade_database(app) if app.config["AUTO_UPGRADE_DB"] else None
     if backup:
         click.echo(f"Database backed up to {backup} before upgrading.")
+    from .worker import start_print_worker
+
+    if start_print_worker(app):
+        click.echo("The print worker runs in its own process.")
     click.echo(f"cta-kit is serving on http://{host}:{port}/ (stop with Ctrl+C)")
     # Flask ignores app.run() inside its own CLI, so serve with Werkzeug directly.
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@click.command("worker")
+@click.option("--threads", default=1, show_default=True, help="Prints drawn at the same time.")
+@click.option("--parent", "parent_pid", type=int, hidden=True, help="Stop when this process is gone.")
+@click.option("--nice", "niceness", default=0, hidden=True, help="Lower the worker's CPU priority by this much.")
+@with_appcontext
+def worker_command(threads: int, parent_pid: int | None, niceness: int) -> None:
+    """Run the print worker in the foreground (set CTA_KIT_PRINT_WORKER_AUTOSTART=false on the web servers)."""
+    import logging
+
+    from .worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    run_worker(current_app._get_current_object(), threads=threads, parent_pid=parent_pid, niceness=niceness)
 
 
 @click.command("check-deploy")
@@ -199,6 +218,7 @@ def _policy_report(findings, language: str) -> str:
 def register_cli(app: Flask) -> None:
     for command in (
         serve_command,
+        worker_command,
         check_deploy_command,
         backup_command,
         demo_command,

@@ -38,6 +38,12 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     "AUTO_UPGRADE_DB": True,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies stand in front (sets Werkzeug's ProxyFix)
+    # Prints run in a separate worker process (Huey). Its queue is a SQLite file in the instance
+    # folder, or Redis (e.g. redis://queue.internal:6379/0) so that several servers share it.
+    "HUEY_REDIS_URL": None,
+    "HUEY_IMMEDIATE": False,  # run tasks in the calling process (tests)
+    "PRINT_WORKER_AUTOSTART": True,  # `cta-kit serve` and the WSGI app start the worker themselves
+    "PRINT_JOB_STALE_AFTER": timedelta(minutes=1),  # a running job silent this long was interrupted
 }
 
 
@@ -68,7 +74,7 @@ def _apply_env_aliases(app: Flask) -> None:
     for short, full in aliases.items():
         if short in app.config:
             app.config[full] = app.config.pop(short)
-    for key in ("PERMANENT_SESSION_LIFETIME", "STAFF_SESSION_LIFETIME", "LOGIN_FAILURE_WINDOW"):
+    for key in ("PERMANENT_SESSION_LIFETIME", "STAFF_SESSION_LIFETIME", "LOGIN_FAILURE_WINDOW", "PRINT_JOB_STALE_AFTER"):
         if isinstance(app.config[key], (int, float)):
             app.config[key] = timedelta(seconds=app.config[key])
 

@@ -263,3 +263,32 @@ class Card(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+PRINT_JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class PrintJob(db.Model):
+    """A print run handed to the background worker, with its progress for the job page."""
+
+    __tablename__ = "print_job"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    layout: Mapped[str] = mapped_column(String(64))
+    card_count: Mapped[int] = mapped_column(Integer)
+    link_mode: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    cards_done: Mapped[int] = mapped_column(Integer, default=0)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("card_batch.id", ondelete="SET NULL"))
+    # Why it failed, as a JSON list of {"text", "params"} messages, translated when shown.
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved on by every progress report: a running job that stops moving was interrupted.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign] = relationship()

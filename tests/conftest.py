@@ -77,6 +77,7 @@ def app_config(database_url: str, instance_path: str, **overrides) -> dict:
         "ARGON2_PARAMETERS": CHEAP_ARGON2,
         "AUTO_UPGRADE_DB": False,
         "PUBLIC_BASE_URL": "https://cards.example.com",
+        "HUEY_IMMEDIATE": True,  # print jobs run inside the request that queues them
     }
     config.update(overrides)
     return config
@@ -120,12 +121,13 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(migrated_database, tmp_path):
-    """Build an app on the test database; tables are emptied after the test."""
+def make_app(migrated_database, tmp_path, monkeypatch):
+    """Build an app on the test database, with its own instance folder; tables are emptied after the test."""
     apps = []
 
     def build(**overrides):
         instance = tmp_path / f"instance{len(apps)}"
+        monkeypatch.setenv("CTA_KIT_INSTANCE_PATH", str(instance))
         app = create_app(app_config(migrated_database, str(instance), **overrides))
         app.test_client_class = IsolatedClient
         apps.append(app)
@@ -171,6 +173,7 @@ class World:
     campaign_id: int | None = None
     batch_id: int | None = None
     card_code: str | None = None
+    job_id: int | None = None
 
 
 def make_user(business, name, login, role, locations, language="en") -> User:
@@ -240,7 +243,9 @@ def make_campaign(location, destinations, **fields) -> Campaign:
 
 @pytest.fixture
 def printed_world(world) -> World:
-    """The world, with two review sites at location X, a campaign featuring them and one printed batch."""
+    """The world, with two review sites at location X, a campaign featuring them, one printed batch
+    and a finished print job (with its own batch)."""
+    from cta_kit.services.print_jobs import queue_print
     from cta_kit.services.printing import PrintOrder, print_cards
 
     google = add_destination_row(world.location, "google", GOOGLE_URL, "search.google.com", 0)
@@ -249,6 +254,7 @@ def printed_world(world) -> World:
     world.campaign_id = campaign.id
     world.batch_id = print_cards(PrintOrder(campaign.id, 3, "business-card-10up-a4")).batch_id
     world.card_code = db.session.scalar(select(Card.code).where(Card.batch_id == world.batch_id).limit(1))
+    world.job_id = queue_print(PrintOrder(campaign.id, 2, "business-card-10up-a4"), world.owner, world.location.id).id
     return world
 
 

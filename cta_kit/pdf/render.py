@@ -8,7 +8,7 @@ date taken from DocumentInfo), so a reprint can be compared with the original.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -63,8 +63,16 @@ class DocumentInfo:
     created_at: datetime  # written as UTC; a naive value is taken to be UTC already
 
 
-def render_cards(layout: Layout, cards: Sequence[CardContent], info: DocumentInfo) -> bytes:
-    """n-up sheets, as many pages as the cards need; on a roll, one slip per page."""
+def render_cards(
+    layout: Layout,
+    cards: Sequence[CardContent],
+    info: DocumentInfo,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """n-up sheets, as many pages as the cards need; on a roll, one slip per page.
+
+    ``progress(cards_drawn, total)`` is called after each page, for a progress bar.
+    """
     if not cards:
         raise RenderError(Message(N_("There are no cards to print.")))
     for card in cards:
@@ -80,6 +88,8 @@ def render_cards(layout: Layout, cards: Sequence[CardContent], info: DocumentInf
         if layout.crop_marks:
             _draw_crop_marks(canvas, layout, page_h)
         canvas.showPage()
+        if progress is not None:
+            progress(min(first + layout.cards_per_page, len(cards)), len(cards))
     canvas.save()
     qrcodes.warn_once(legibility)
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -91,8 +92,12 @@ class CardWording:
         )
 
 
-def print_cards(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> PrintedBatch:
-    """Print for a user at one of their locations, or (user None) from the command line."""
+def check_order(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> None:
+    """Raise every reason print_cards would refuse the order, before anything is rendered or queued."""
+    _checked(order, user, location_id)
+
+
+def _checked(order: PrintOrder, user: User | None, location_id: int | None):
     campaign = _campaign(order.campaign_id, user, location_id)
     findings = findings_for(campaign)
     if has_errors(findings):
@@ -100,16 +105,30 @@ def print_cards(order: PrintOrder, user: User | None = None, location_id: int | 
     layout = layout_named(order.layout)
     link_mode = order.link_mode or campaign.link_mode
     _check_order(order, campaign, layout, link_mode)
+    return campaign, findings, layout, link_mode
+
+
+def print_cards(
+    order: PrintOrder,
+    user: User | None = None,
+    location_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PrintedBatch:
+    """Print for a user at one of their locations, or (user None) from the command line.
+
+    ``progress(cards_drawn, total)`` follows the rendering, for a progress bar.
+    """
+    campaign, findings, layout, link_mode = _checked(order, user, location_id)
 
     content = _content(campaign.location, CardWording.of(campaign), campaign.destinations, link_mode)
     printed_at = utcnow().replace(microsecond=0)
-    # Rendering takes seconds: hold no transaction meanwhile, so that a login or another print
-    # can write, and write batch and codes afterwards in one short transaction. The PDF is
-    # handed out only once its codes are committed.
+    # Rendering takes seconds: hold no transaction meanwhile, so that a login, a progress update
+    # or another print can write, and write batch and codes afterwards in one short transaction.
+    # The PDF is handed out only once its codes are committed.
     end_read()
     for attempt in range(CODE_ATTEMPTS):
         codes = _unique_codes(order.count)
-        pdf = _render(layout.name, content, codes, printed_at)
+        pdf = _render(layout.name, content, codes, printed_at, progress)
         try:
             with write_transaction():
                 batch = CardBatch(
@@ -160,6 +179,14 @@ def manifest_csv(batch_id: int, user: User | None = None, location_id: int | Non
     for code in _codes(batch):
         writer.writerow([safe_cell(code)] + [safe_cell(_qr_url(content, d, code)) for d in destinations])
     return buffer.getvalue()
+
+
+def batch_for(batch_id: int, user: User | None = None, location_id: int | None = None) -> CardBatch:
+    return _batch(batch_id, user, location_id)
+
+
+def batch_filename(batch: CardBatch) -> str:
+    return _filename(batch)
 
 
 def batches_of(campaign: Campaign) -> list[CardBatch]:
@@ -276,12 +303,12 @@ def _card_content(content: dict, code: str) -> CardContent:
     )
 
 
-def _render(layout_name: str, content: dict, codes: list[str], printed_at: datetime) -> bytes:
+def _render(layout_name: str, content: dict, codes: list[str], printed_at: datetime, progress=None) -> bytes:
     layout = layout_named(layout_name)
     cards = [_card_content(content, code) for code in codes]
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"], created_at=printed_at)
     try:
-        return render_cards(layout, cards, info)
+        return render_cards(layout, cards, info, progress)
     except DomainError as error:
         # e.g. a link too long for the layout's QR boxes to stay scannable
         raise ServiceError({"layout": error.message}) from None

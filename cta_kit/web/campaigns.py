@@ -12,7 +12,7 @@ from ..domain.platforms import load_registry
 from ..domain.wording import default_wording
 from ..forms import CampaignForm, PrintForm, apply_service_errors
 from ..services import campaigns as service
-from ..services import printing
+from ..services import print_jobs, printing
 from ..services.errors import ServiceError
 from ..services.locations import location_for
 from .i18n import translate
@@ -86,6 +86,7 @@ def edit(location_id: int, campaign_id: int):
 def _render_editor(location, form: CampaignForm, campaign):
     findings = service.findings_for(campaign) if campaign is not None else []
     batches = printing.batches_of(campaign) if campaign is not None else []
+    jobs = print_jobs.active_jobs_of(campaign) if campaign is not None else []
     return render_template(
         "campaigns/edit.html",
         location=location,
@@ -94,6 +95,7 @@ def _render_editor(location, form: CampaignForm, campaign):
         findings=findings,
         print_form=PrintForm(formdata=None),
         batches=batches,
+        jobs=jobs,
     )
 
 
@@ -128,18 +130,19 @@ def print_cards(location_id: int, campaign_id: int):
         return redirect(url_for("campaigns.edit", location_id=location_id, campaign_id=campaign_id))
     order = printing.PrintOrder(campaign_id=campaign_id, count=form.count.data, layout=form.layout.data)
     try:
-        printed = printing.print_cards(order, current_user, location_id)
+        job = print_jobs.queue_print(order, current_user, location_id)
     except ServiceError as error:
         for message in error.errors.values():
             flash(_("Not printed: %(reason)s", reason=translate(message)), "error")
         return redirect(url_for("campaigns.edit", location_id=location_id, campaign_id=campaign_id))
-    return _pdf(printed)
+    # The cards are drawn by the print worker; the job page follows them and offers the PDF.
+    return redirect(url_for("print_jobs.show", location_id=location_id, job_id=job.id))
 
 
 @bp.get("/batches/<int:batch_id>.pdf")
 @owner_required
 def batch_pdf(location_id: int, batch_id: int):
-    return _pdf(printing.reprint(batch_id, current_user, location_id))
+    return send_pdf(print_jobs.batch_pdf(batch_id, current_user, location_id))
 
 
 @bp.get("/batches/<int:batch_id>/manifest.csv")
@@ -154,7 +157,6 @@ def batch_manifest(location_id: int, batch_id: int):
     )
 
 
-def _pdf(printed: printing.PrintedBatch):
-    return send_file(
-        io.BytesIO(printed.pdf), mimetype="application/pdf", as_attachment=True, download_name=printed.filename
-    )
+def send_pdf(download: print_jobs.PdfDownload):
+    source = download.path if download.path is not None else io.BytesIO(download.pdf)
+    return send_file(source, mimetype="application/pdf", as_attachment=True, download_name=download.filename)

@@ -44,6 +44,7 @@ def test_live_preview_and_rules_check(owner_with_sites, page):
     page.get_by_label("Campaign name").fill("Spring")
     page.get_by_role("button", name="Save campaign").click()
     page.get_by_role("heading", name="Spring").wait_for()
+    page.get_by_role("button", name="Print cards (PDF)").click()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Print cards (PDF)").click()
+        page.get_by_role("link", name="Download the PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -47,6 +47,9 @@ EXPECTED = {
     "campaigns.print_cards": OWNERS_OF_LOCATION,
     "campaigns.batch_pdf": OWNERS_OF_LOCATION,
     "campaigns.batch_manifest": OWNERS_OF_LOCATION,
+    "print_jobs.show": OWNERS_OF_LOCATION,
+    "print_jobs.status": OWNERS_OF_LOCATION,
+    "print_jobs.pdf": OWNERS_OF_LOCATION,
     "links.follow": PUBLIC,  # a printed card's tracked link
     "users.index": ANY_OWNER,
     "users.create": ANY_OWNER,
@@ -78,6 +81,7 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<int:user_id>": str(world.staff.id),
         "<int:campaign_id>": str(world.campaign_id),
         "<int:batch_id>": str(world.batch_id),
+        "<int:job_id>": str(world.job_id),
         "<any(up, down):direction>": "down",
         "<path:filename>": "css/app.css",
         "<code>": world.card_code,

@@ -55,9 +55,13 @@ def test_create_preview_and_print(client, world):
     assert preview["svg"].startswith("<svg") and "<script>" not in preview["svg"] and "&lt;script&gt;" in preview["svg"]
     assert [f["severity"] for f in preview["findings"]] == []
 
-    printed = client.post(
+    queued = client.post(
         f"/locations/{world.location.id}/campaigns/{campaign.id}/print", data={"layout": "bill-insert-3up-a4", "count": "3"}
     )
+    assert queued.status_code == 302 and "/print-jobs/" in queued.headers["Location"]
+    job_page = client.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "Your cards are ready." in job_page
+    printed = client.get(queued.headers["Location"] + ".pdf")
     assert printed.status_code == 200 and printed.mimetype == "application/pdf"
     assert decoded_qr_codes_per_page(printed.data) == [sorted([GOOGLE_URL] * 3 + [TRIPADVISOR_URL] * 3)]
     assert db.session.scalar(select(func.count()).select_from(Card)) == 3
