@@ -38,12 +38,15 @@ def serve_command(host: str, port: int) -> None:
 
 
 @click.command("check-deploy")
-@with_appcontext
 def check_deploy_command() -> None:
     """Report every unsafe production setting; exit 1 when there is one."""
     from .services.deployment import current_problems
 
-    problems = current_problems(current_app._get_current_object())
+    # Built as cta_kit.wsgi builds it: the app Flask's CLI loads has had its debug flag reset
+    # from FLASK_DEBUG, which would hide CTA_KIT_DEBUG or DEBUG in instance/config.py.
+    production_app = create_app()
+    with production_app.app_context():
+        problems = current_problems(production_app)
     for problem in problems:
         click.echo(f"UNSAFE: {problem}")
     if problems:

@@ -52,6 +52,22 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
         ({"sqlite_filesystem": "nfs4"}, ["network filesystem"]),
         ({"secret_key": "short"}, ["shorter than 32"]),
         ({"debug": True, "public_base_url": None}, ["Debug mode", "No public base URL"]),
+        ({"csrf_enabled": False}, ["CSRF protection is off"]),
+        ({"session_cookie_httponly": False}, ["HttpOnly is off"]),
+        ({"session_cookie_samesite": "None"}, ["SameSite=None"]),
+        ({"session_cookie_samesite": None}, ["SameSite=None"]),
+        ({"session_cookie_samesite": "Strict"}, []),
+        ({"public_base_url": "https://localhost"}, ["names this machine"]),
+        ({"public_base_url": "https://127.0.0.1:8443"}, ["names this machine"]),
+        ({"public_base_url": "https://[::1]"}, ["names this machine"]),
+        ({"public_base_url": "https://cards.localhost"}, ["names this machine"]),
+        ({"public_base_url": "https://owner:secret@reviews.example.com"}, ["user name or password"]),
+        ({"public_base_url": "https://owner@reviews.example.com"}, ["user name or password"]),
+        ({"public_base_url": "https://reviews.example.com/cards"}, ["path, query or fragment"]),
+        ({"public_base_url": "https://reviews.example.com/?ref=card"}, ["path, query or fragment"]),
+        ({"public_base_url": "https://reviews.example.com#top"}, ["path, query or fragment"]),
+        ({"public_base_url": "https://reviews.example.com/"}, []),
+        ({"public_base_url": "https://reviews.example.com:notaport"}, ["not an https://"]),
     ],
 )
 def test_deployment_rules(overrides, expected):
@@ -61,6 +77,9 @@ def test_deployment_rules(overrides, expected):
         secret_key="x" * 64,
         public_base_url="https://reviews.example.com",
         session_cookie_secure=True,
+        session_cookie_httponly=True,
+        session_cookie_samesite="Lax",
+        csrf_enabled=True,
         database_backend="sqlite",
         sqlite_filesystem="ext4",
     )
@@ -99,9 +118,36 @@ def test_check_deploy_reports_and_fails_on_an_unsafe_config(fresh_env, tmp_path)
 
 
 def test_check_deploy_passes_on_a_production_config(fresh_env, tmp_path):
-    env = {**fresh_env, "CTA_KIT_PUBLIC_BASE_URL": "https://reviews.example.com", "CTA_KIT_SESSION_COOKIE_SECURE": "true"}
-    result = run_cta_kit(["check-deploy"], env, tmp_path)
+    result = run_cta_kit(["check-deploy"], {**fresh_env, **PRODUCTION_ENV}, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRODUCTION_ENV = {"CTA_KIT_PUBLIC_BASE_URL": "https://reviews.example.com", "CTA_KIT_SESSION_COOKIE_SECURE": "true"}
+
+
+@pytest.mark.parametrize(
+    "variables, words",
+    [
+        ({"CTA_KIT_DEBUG": "true"}, "Debug mode"),
+        ({"FLASK_DEBUG": "1"}, "Debug mode"),
+        ({"CTA_KIT_WTF_CSRF_ENABLED": "false"}, "CSRF protection is off"),
+        ({"CTA_KIT_SESSION_COOKIE_HTTPONLY": "false"}, "HttpOnly is off"),
+        ({"CTA_KIT_SESSION_COOKIE_SAMESITE": "None"}, "SameSite=None"),
+        ({"CTA_KIT_PUBLIC_BASE_URL": "https://127.0.0.1"}, "names this machine"),
+    ],
+)
+def test_check_deploy_reads_what_the_production_entry_point_builds(fresh_env, tmp_path, variables, words):
+    result = run_cta_kit(["check-deploy"], {**fresh_env, **PRODUCTION_ENV, **variables}, tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert words in result.stdout and "No unsafe setting" not in result.stdout
+
+
+def test_check_deploy_sees_debug_in_the_instance_config(fresh_env, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("DEBUG = True\n")
+    result = run_cta_kit(["check-deploy"], {**fresh_env, **PRODUCTION_ENV}, tmp_path)
+    assert result.returncode == 1 and "Debug mode" in result.stdout
 
 
 def test_db_upgrade_on_an_empty_sqlite_database_then_backup(fresh_env, tmp_path):
