@@ -282,3 +282,104 @@ def test_serve_upgrades_then_serves_the_setup_page(fresh_env, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def assert_one_line_error(result, words):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and words in lines[0], result.stderr
+
+
+@pytest.fixture
+def demo_instance(fresh_env, tmp_path):
+    """A fresh instance with the demo restaurant; returns its campaign id."""
+    assert run_cta_kit(["db", "upgrade"], fresh_env, tmp_path).returncode == 0
+    demo = run_cta_kit(["demo"], fresh_env, tmp_path)
+    command = next(line for line in demo.stdout.splitlines() if "cards print" in line)
+    return command.split("--campaign ")[1].split()[0]
+
+
+def batch_count(tmp_path) -> int:
+    with sqlite3.connect(tmp_path / "instance" / "cta-kit.sqlite3") as connection:
+        return connection.execute("SELECT count(*) FROM card_batch").fetchone()[0]
+
+
+def test_cards_print_checks_its_output_paths_before_printing(fresh_env, tmp_path, demo_instance):
+    (tmp_path / "a-file").write_text("")
+    (tmp_path / "folder").mkdir()
+    good = str(tmp_path / "cards.pdf")
+    bad_paths = [
+        (["--out", "/no/such/dir/cards.pdf"], "No such file or directory"),
+        (["--out", str(tmp_path / "folder")], "Is a directory"),
+        (["--out", str(tmp_path / "a-file" / "cards.pdf")], "Not a directory"),
+        (["--out", good, "--manifest", "/no/such/dir/cards.csv"], "No such file or directory"),
+        (["--out", good, "--manifest", good], "same file"),
+    ]
+    for paths, words in bad_paths:
+        result = run_cta_kit(
+            ["cards", "print", "--campaign", demo_instance, "--count", "2", "--layout", "thermal-80mm", *paths],
+            fresh_env, tmp_path,
+        )
+        assert_one_line_error(result, words)
+    assert batch_count(tmp_path) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "folder", "instance"]
+
+
+def test_command_failures_are_one_line_without_a_traceback(fresh_env, tmp_path):
+    (tmp_path / "not-a-database.sqlite3").write_text("hello")
+    (tmp_path / "a-file").write_text("")
+    cases = [
+        (["layouts"], {"CTA_KIT_DATABASE_URL": "nonsense"}, "CTA_KIT_DATABASE_URL"),
+        (["check-deploy"], {"CTA_KIT_INSTANCE_PATH": str(tmp_path / "a-file" / "instance")}, "cannot start"),
+        (["backup", str(tmp_path / "copy.sqlite3")],
+         {"CTA_KIT_DATABASE_URL": f"sqlite:///{tmp_path}/not-a-database.sqlite3"}, "not a database"),
+        (["restore", str(tmp_path / "not-a-database.sqlite3")], {}, "not a usable SQLite database"),
+        (["restore", str(tmp_path / "missing.sqlite3")], {}, "There is no file"),
+    ]
+    for args, variables, words in cases:
+        assert_one_line_error(run_cta_kit(args, {**fresh_env, **variables}, tmp_path), words)
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        connection.execute("CREATE TABLE guest (name TEXT)")
+    assert_one_line_error(run_cta_kit(["backup", str(tmp_path / "a-file" / "copy.sqlite3")],
+                                      {**fresh_env, "CTA_KIT_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+                                      tmp_path), "a-file")
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(fresh_env, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run_cta_kit(["serve", "--port", str(busy.getsockname()[1])], fresh_env, tmp_path)
+    assert_one_line_error(result, "Address already in use")
+
+
+def test_restore_over_a_database_left_with_a_stale_wal(fresh_env, tmp_path, demo_instance):
+    from tests.services.test_restore import crash_while_writing
+
+    database = tmp_path / "instance" / "cta-kit.sqlite3"
+    saved = tmp_path / "saved.sqlite3"
+    assert run_cta_kit(["backup", str(saved)], fresh_env, tmp_path).returncode == 0
+    crash_while_writing(database, "UPDATE business SET name = 'Changed after the backup'")
+
+    result = run_cta_kit(["restore", str(saved)], fresh_env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "kept at" in result.stdout and not (tmp_path / "instance" / "cta-kit.sqlite3-wal").exists()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT name FROM business").fetchone()[0] != "Changed after the backup"
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    kept = next((tmp_path / "instance" / "backups").glob("*before-restore*"))
+    with sqlite3.connect(kept) as connection:
+        assert connection.execute("SELECT name FROM business").fetchone()[0] == "Changed after the backup"
+    current = run_cta_kit(["db", "current"], fresh_env, tmp_path)
+    assert current.returncode == 0 and "(head)" in current.stdout
+
+
+def test_restore_on_postgres_gives_pg_restore_guidance(runner, app, tmp_path):
+    if not is_postgres(app.config["SQLALCHEMY_DATABASE_URI"]):
+        pytest.skip("PostgreSQL guidance")
+    result = runner.invoke(args=["restore", str(tmp_path / "x.dump")])
+    assert result.exit_code == 2 and "pg_restore" in result.output
