@@ -18,7 +18,13 @@ from . import create_app
 
 
 def main() -> None:
-    cli = FlaskGroup(create_app=_create_app_or_explain, add_version_option=False, load_dotenv=False)
+    try:
+        # Built here, not inside Flask's command listing, which prints a traceback when it fails.
+        app = _create_app_or_explain()
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    cli = FlaskGroup(create_app=lambda: app, add_version_option=False, load_dotenv=False)
     cli.help = "cta-kit: print honest review cards and count the reviews that follow."
     try:
         cli(prog_name="cta-kit")

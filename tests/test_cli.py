@@ -331,6 +331,7 @@ def test_command_failures_are_one_line_without_a_traceback(fresh_env, tmp_path):
     (tmp_path / "a-file").write_text("")
     cases = [
         (["layouts"], {"CTA_KIT_DATABASE_URL": "nonsense"}, "CTA_KIT_DATABASE_URL"),
+        (["--help"], {"CTA_KIT_DATABASE_URL": "nonsense"}, "CTA_KIT_DATABASE_URL"),
         (["check-deploy"], {"CTA_KIT_INSTANCE_PATH": str(tmp_path / "a-file" / "instance")}, "cannot start"),
         (["backup", str(tmp_path / "copy.sqlite3")],
          {"CTA_KIT_DATABASE_URL": f"sqlite:///{tmp_path}/not-a-database.sqlite3"}, "not a database"),
