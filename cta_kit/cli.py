@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -9,15 +11,68 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from werkzeug.serving import run_simple
 
 from . import create_app
 
 
 def main() -> None:
-    cli = FlaskGroup(create_app=create_app, add_version_option=False, load_dotenv=False)
+    try:
+        # Built here, not inside Flask's command listing, which prints a traceback when it fails.
+        app = _create_app_or_explain()
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    cli = FlaskGroup(create_app=lambda: app, add_version_option=False, load_dotenv=False)
     cli.help = "cta-kit: print honest review cards and count the reviews that follow."
-    cli(prog_name="cta-kit")
+    try:
+        cli(prog_name="cta-kit")
+    except (OSError, sqlite3.Error, OperationalError) as error:
+        # Files and databases out of reach: the reason, without a traceback.
+        click.echo(f"Error: {_first_line(error)}", err=True)
+        sys.exit(1)
+
+
+def _create_app_or_explain() -> Flask:
+    try:
+        return create_app()
+    except ArgumentError as error:
+        raise click.ClickException(f"The database URL is not valid ({_first_line(error)}): check CTA_KIT_DATABASE_URL.") from None
+    except OSError as error:
+        raise click.ClickException(f"cta-kit cannot start: {_first_line(error)}.") from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _check_writable_file(path: Path, option: str) -> None:
+    """Before any work: a file can be written at ``path`` (tried, as permissions alone do not tell root)."""
+    existed = path.exists()
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {option} {path}: {error.strerror or error}.") from None
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Werkzeug's server does
+            probe.bind(address)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def _postgres_options(url) -> str:
+    return f"--host={url.host or 'localhost'} --port={url.port or 5432} --username={url.username or 'postgres'}"
 
 
 @click.command("serve")
@@ -28,6 +83,9 @@ def serve_command(host: str, port: int) -> None:
     """Upgrade the database (after a backup) and serve the app."""
     from .services.database import upgrade_database
 
+    problem = _port_problem(host, port)
+    if problem:
+        raise click.ClickException(f"Cannot serve on {host}:{port}: {problem}. Choose another --port or --host.")
     app = current_app._get_current_object()
     backup = upgrade_database(app) if app.config["AUTO_UPGRADE_DB"] else None
     if backup:
@@ -57,12 +115,15 @@ def worker_command(threads: int, parent_pid: int | None, niceness: int) -> None:
 
 
 @click.command("check-deploy")
-@with_appcontext
 def check_deploy_command() -> None:
     """Report every unsafe production setting; exit 1 when there is one."""
     from .services.deployment import current_problems
 
-    problems = current_problems(current_app._get_current_object())
+    # Built as cta_kit.wsgi builds it: the app Flask's CLI loads has had its debug flag reset
+    # from FLASK_DEBUG, which would hide CTA_KIT_DEBUG or DEBUG in instance/config.py.
+    production_app = _create_app_or_explain()
+    with production_app.app_context():
+        problems = current_problems(production_app)
     for problem in problems:
         click.echo(f"UNSAFE: {problem}")
     if problems:
@@ -71,7 +132,7 @@ def check_deploy_command() -> None:
 
 
 @click.command("backup")
-@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("destination", type=click.Path(path_type=Path))
 @with_appcontext
 def backup_command(destination: Path) -> None:
     """Copy the database consistently while the app keeps running."""
@@ -83,9 +144,7 @@ def backup_command(destination: Path) -> None:
         url = make_url(uri)
         click.echo(
             "This database is PostgreSQL: back it up with its own tool, for example\n"
-            f"  pg_dump --format=custom --file={destination} "
-            f"--host={url.host or 'localhost'} --port={url.port or 5432} "
-            f"--username={url.username or 'postgres'} {url.database}\n"
+            f"  pg_dump --format=custom --file={destination} {_postgres_options(url)} {url.database}\n"
             "and restore with pg_restore --clean --dbname=... FILE.",
             err=True,
         )
@@ -94,8 +153,38 @@ def backup_command(destination: Path) -> None:
         raise click.ClickException(f"There is no database at {source} yet.")
     if destination.exists():
         raise click.ClickException(f"{destination} exists already: choose a new file name.")
-    backup_sqlite(source, destination)
+    try:
+        backup_sqlite(source, destination)
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"Cannot read the database {source}: {error}.") from None
     click.echo(f"Backed up {source} to {destination}.")
+
+
+@click.command("restore")
+@click.argument("backup", type=click.Path(path_type=Path))
+@with_appcontext
+def restore_command(backup: Path) -> None:
+    """Replace the database with a backup (stop the app first); the current one is kept."""
+    from .services.database import RestoreRefused, known_revisions, restore_sqlite, sqlite_path
+
+    app = current_app._get_current_object()
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    database = sqlite_path(uri)
+    if database is None:
+        url = make_url(uri)
+        click.echo(
+            "This database is PostgreSQL: stop cta-kit, then restore with its own tool, for example\n"
+            f"  pg_restore --clean --if-exists --no-owner {_postgres_options(url)} --dbname={url.database} {backup}",
+            err=True,
+        )
+        sys.exit(2)
+    try:
+        restored = restore_sqlite(backup, database, known_revisions(app), Path(app.instance_path) / "backups")
+    except RestoreRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    if restored.previous:
+        click.echo(f"The replaced database is kept at {restored.previous}.")
+    click.echo(f"Restored {backup} to {database} (schema {restored.revision}). Start cta-kit again.")
 
 
 @click.command("demo")
@@ -137,8 +226,8 @@ def cards_group() -> None:
 @click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign's id (see the campaign page).")
 @click.option("--count", type=click.IntRange(1, 10_000), required=True, help="How many cards, each with its own code.")
 @click.option("--layout", required=True, help="A layout name from `cta-kit layouts`.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write.")
-@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), help="A CSV: code, url_1, url_2...")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
+@click.option("--manifest", type=click.Path(path_type=Path), help="A CSV: code, url_1, url_2...")
 @click.option("--link-mode", type=click.Choice(["direct", "tracked"]), help="Default: the campaign's.")
 @with_appcontext
 def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) -> None:
@@ -149,6 +238,11 @@ def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) ->
     from .services.errors import NotFound, ServiceError
     from .services.printing import PrintOrder, PrintRefused, manifest_csv, print_cards
 
+    _check_writable_file(out, "--out")
+    if manifest:
+        _check_writable_file(manifest, "--manifest")
+        if manifest.resolve() == out.resolve():
+            raise click.ClickException("--out and --manifest name the same file: give two names.")
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", QrLegibilityWarning)
@@ -166,9 +260,15 @@ def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) ->
     for warning in caught:
         if isinstance(warning.message, QrLegibilityWarning):
             click.echo(f"WARNING: {warning.message}", err=True)
-    out.write_bytes(printed.pdf)
-    if manifest:
-        manifest.write_text(manifest_csv(printed.batch_id), encoding="utf-8")
+    try:
+        out.write_bytes(printed.pdf)
+        if manifest:
+            manifest.write_text(manifest_csv(printed.batch_id), encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(
+            f"Could not write {error.filename}: {error.strerror}. Batch {printed.batch_id} is recorded: "
+            "download it again from the campaign's page."
+        ) from None
     click.echo(f"Printed {count} card{'s' if count > 1 else ''} (batch {printed.batch_id}) to {out}.")
 
 
@@ -221,6 +321,7 @@ def register_cli(app: Flask) -> None:
         worker_command,
         check_deploy_command,
         backup_command,
+        restore_command,
         demo_command,
         layouts_command,
         cards_group,

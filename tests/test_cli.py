@@ -52,6 +52,22 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
         ({"sqlite_filesystem": "nfs4"}, ["network filesystem"]),
         ({"secret_key": "short"}, ["shorter than 32"]),
         ({"debug": True, "public_base_url": None}, ["Debug mode", "No public base URL"]),
+        ({"csrf_enabled": False}, ["CSRF protection is off"]),
+        ({"session_cookie_httponly": False}, ["HttpOnly is off"]),
+        ({"session_cookie_samesite": "None"}, ["SameSite=None"]),
+        ({"session_cookie_samesite": None}, ["SameSite=None"]),
+        ({"session_cookie_samesite": "Strict"}, []),
+        ({"public_base_url": "https://localhost"}, ["names this machine"]),
+        ({"public_base_url": "https://127.0.0.1:8443"}, ["names this machine"]),
+        ({"public_base_url": "https://[::1]"}, ["names this machine"]),
+        ({"public_base_url": "https://cards.localhost"}, ["names this machine"]),
+        ({"public_base_url": "https://owner:secret@reviews.example.com"}, ["user name or password"]),
+        ({"public_base_url": "https://owner@reviews.example.com"}, ["user name or password"]),
+        ({"public_base_url": "https://reviews.example.com/cards"}, ["path, query or fragment"]),
+        ({"public_base_url": "https://reviews.example.com/?ref=card"}, ["path, query or fragment"]),
+        ({"public_base_url": "https://reviews.example.com#top"}, ["path, query or fragment"]),
+        ({"public_base_url": "https://reviews.example.com/"}, []),
+        ({"public_base_url": "https://reviews.example.com:notaport"}, ["not an https://"]),
     ],
 )
 def test_deployment_rules(overrides, expected):
@@ -61,6 +77,9 @@ def test_deployment_rules(overrides, expected):
         secret_key="x" * 64,
         public_base_url="https://reviews.example.com",
         session_cookie_secure=True,
+        session_cookie_httponly=True,
+        session_cookie_samesite="Lax",
+        csrf_enabled=True,
         database_backend="sqlite",
         sqlite_filesystem="ext4",
     )
@@ -99,9 +118,36 @@ def test_check_deploy_reports_and_fails_on_an_unsafe_config(fresh_env, tmp_path)
 
 
 def test_check_deploy_passes_on_a_production_config(fresh_env, tmp_path):
-    env = {**fresh_env, "CTA_KIT_PUBLIC_BASE_URL": "https://reviews.example.com", "CTA_KIT_SESSION_COOKIE_SECURE": "true"}
-    result = run_cta_kit(["check-deploy"], env, tmp_path)
+    result = run_cta_kit(["check-deploy"], {**fresh_env, **PRODUCTION_ENV}, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PRODUCTION_ENV = {"CTA_KIT_PUBLIC_BASE_URL": "https://reviews.example.com", "CTA_KIT_SESSION_COOKIE_SECURE": "true"}
+
+
+@pytest.mark.parametrize(
+    "variables, words",
+    [
+        ({"CTA_KIT_DEBUG": "true"}, "Debug mode"),
+        ({"FLASK_DEBUG": "1"}, "Debug mode"),
+        ({"CTA_KIT_WTF_CSRF_ENABLED": "false"}, "CSRF protection is off"),
+        ({"CTA_KIT_SESSION_COOKIE_HTTPONLY": "false"}, "HttpOnly is off"),
+        ({"CTA_KIT_SESSION_COOKIE_SAMESITE": "None"}, "SameSite=None"),
+        ({"CTA_KIT_PUBLIC_BASE_URL": "https://127.0.0.1"}, "names this machine"),
+    ],
+)
+def test_check_deploy_reads_what_the_production_entry_point_builds(fresh_env, tmp_path, variables, words):
+    result = run_cta_kit(["check-deploy"], {**fresh_env, **PRODUCTION_ENV, **variables}, tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert words in result.stdout and "No unsafe setting" not in result.stdout
+
+
+def test_check_deploy_sees_debug_in_the_instance_config(fresh_env, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("DEBUG = True\n")
+    result = run_cta_kit(["check-deploy"], {**fresh_env, **PRODUCTION_ENV}, tmp_path)
+    assert result.returncode == 1 and "Debug mode" in result.stdout
 
 
 def test_db_upgrade_on_an_empty_sqlite_database_then_backup(fresh_env, tmp_path):
@@ -283,3 +329,105 @@ def test_serve_upgrades_then_serves_the_setup_page(fresh_env, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def assert_one_line_error(result, words):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and words in lines[0], result.stderr
+
+
+@pytest.fixture
+def demo_instance(fresh_env, tmp_path):
+    """A fresh instance with the demo restaurant; returns its campaign id."""
+    assert run_cta_kit(["db", "upgrade"], fresh_env, tmp_path).returncode == 0
+    demo = run_cta_kit(["demo"], fresh_env, tmp_path)
+    command = next(line for line in demo.stdout.splitlines() if "cards print" in line)
+    return command.split("--campaign ")[1].split()[0]
+
+
+def batch_count(tmp_path) -> int:
+    with sqlite3.connect(tmp_path / "instance" / "cta-kit.sqlite3") as connection:
+        return connection.execute("SELECT count(*) FROM card_batch").fetchone()[0]
+
+
+def test_cards_print_checks_its_output_paths_before_printing(fresh_env, tmp_path, demo_instance):
+    (tmp_path / "a-file").write_text("")
+    (tmp_path / "folder").mkdir()
+    good = str(tmp_path / "cards.pdf")
+    bad_paths = [
+        (["--out", "/no/such/dir/cards.pdf"], "No such file or directory"),
+        (["--out", str(tmp_path / "folder")], "Is a directory"),
+        (["--out", str(tmp_path / "a-file" / "cards.pdf")], "Not a directory"),
+        (["--out", good, "--manifest", "/no/such/dir/cards.csv"], "No such file or directory"),
+        (["--out", good, "--manifest", good], "same file"),
+    ]
+    for paths, words in bad_paths:
+        result = run_cta_kit(
+            ["cards", "print", "--campaign", demo_instance, "--count", "2", "--layout", "thermal-80mm", *paths],
+            fresh_env, tmp_path,
+        )
+        assert_one_line_error(result, words)
+    assert batch_count(tmp_path) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "folder", "instance"]
+
+
+def test_command_failures_are_one_line_without_a_traceback(fresh_env, tmp_path):
+    (tmp_path / "not-a-database.sqlite3").write_text("hello")
+    (tmp_path / "a-file").write_text("")
+    cases = [
+        (["layouts"], {"CTA_KIT_DATABASE_URL": "nonsense"}, "CTA_KIT_DATABASE_URL"),
+        (["--help"], {"CTA_KIT_DATABASE_URL": "nonsense"}, "CTA_KIT_DATABASE_URL"),
+        (["check-deploy"], {"CTA_KIT_INSTANCE_PATH": str(tmp_path / "a-file" / "instance")}, "cannot start"),
+        (["backup", str(tmp_path / "copy.sqlite3")],
+         {"CTA_KIT_DATABASE_URL": f"sqlite:///{tmp_path}/not-a-database.sqlite3"}, "not a database"),
+        (["restore", str(tmp_path / "not-a-database.sqlite3")], {}, "not a usable SQLite database"),
+        (["restore", str(tmp_path / "missing.sqlite3")], {}, "There is no file"),
+    ]
+    for args, variables, words in cases:
+        assert_one_line_error(run_cta_kit(args, {**fresh_env, **variables}, tmp_path), words)
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        connection.execute("CREATE TABLE guest (name TEXT)")
+    assert_one_line_error(run_cta_kit(["backup", str(tmp_path / "a-file" / "copy.sqlite3")],
+                                      {**fresh_env, "CTA_KIT_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+                                      tmp_path), "a-file")
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(fresh_env, tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run_cta_kit(["serve", "--port", str(busy.getsockname()[1])], fresh_env, tmp_path)
+    assert_one_line_error(result, "Address already in use")
+
+
+def test_restore_over_a_database_left_with_a_stale_wal(fresh_env, tmp_path, demo_instance):
+    from tests.services.test_restore import crash_while_writing
+
+    database = tmp_path / "instance" / "cta-kit.sqlite3"
+    saved = tmp_path / "saved.sqlite3"
+    assert run_cta_kit(["backup", str(saved)], fresh_env, tmp_path).returncode == 0
+    crash_while_writing(database, "UPDATE business SET name = 'Changed after the backup'")
+
+    result = run_cta_kit(["restore", str(saved)], fresh_env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "kept at" in result.stdout and not (tmp_path / "instance" / "cta-kit.sqlite3-wal").exists()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT name FROM business").fetchone()[0] != "Changed after the backup"
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    kept = next((tmp_path / "instance" / "backups").glob("*before-restore*"))
+    with sqlite3.connect(kept) as connection:
+        assert connection.execute("SELECT name FROM business").fetchone()[0] == "Changed after the backup"
+    current = run_cta_kit(["db", "current"], fresh_env, tmp_path)
+    assert current.returncode == 0 and "(head)" in current.stdout
+
+
+def test_restore_on_postgres_gives_pg_restore_guidance(runner, app, tmp_path):
+    if not is_postgres(app.config["SQLALCHEMY_DATABASE_URI"]):
+        pytest.skip("PostgreSQL guidance")
+    result = runner.invoke(args=["restore", str(tmp_path / "x.dump")])
+    assert result.exit_code == 2 and "pg_restore" in result.output

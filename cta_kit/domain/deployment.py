@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,6 +19,9 @@ class DeploymentSettings:
     secret_key: str
     public_base_url: str | None
     session_cookie_secure: bool
+    session_cookie_httponly: bool
+    session_cookie_samesite: str | None
+    csrf_enabled: bool
     database_backend: str
     sqlite_filesystem: str | None = None  # the filesystem type holding the SQLite file, when SQLite
 
@@ -25,30 +29,74 @@ class DeploymentSettings:
 def deployment_problems(settings: DeploymentSettings) -> list[str]:
     problems = []
     if settings.debug:
-        problems.append("Debug mode is on: it shows tracebacks and an interactive console. Unset CTA_KIT_DEBUG.")
+        problems.append((
+                "Debug mode is on: errors show their internals to visitors. "
+                "Remove CTA_KIT_DEBUG, FLASK_DEBUG and any DEBUG line in instance/config.py."
+            ))
     if settings.testing:
         problems.append("Testing mode is on: it turns off safety checks. Unset CTA_KIT_TESTING.")
     if len(settings.secret_key) < 32:
         problems.append("The secret key is shorter than 32 characters: remove CTA_KIT_SECRET_KEY to use the generated one.")
-    base = settings.public_base_url
-    if not base:
+    if not settings.csrf_enabled:
+        problems.append("CSRF protection is off: other sites could submit forms as a logged-in user. Unset CTA_KIT_WTF_CSRF_ENABLED.")
+    if not settings.session_cookie_httponly:
         problems.append(
-            "No public base URL: tracked QR codes cannot point anywhere. Set CTA_KIT_PUBLIC_BASE_URL=https://reviews.example.com."
+            "Session cookies are readable by scripts (HttpOnly is off). Unset CTA_KIT_SESSION_COOKIE_HTTPONLY."
         )
-    else:
-        parts = urlsplit(base)
-        if parts.scheme != "https" or not parts.hostname:
-            problems.append(f"The public base URL {base!r} is not an https:// address customers' phones can open.")
-        elif not settings.session_cookie_secure:
-            problems.append(
-                "The site is served over HTTPS but session cookies are not marked Secure: set CTA_KIT_SESSION_COOKIE_SECURE=true."
-            )
+    if str(settings.session_cookie_samesite).lower() not in ("lax", "strict"):
+        problems.append(
+            f"Session cookies are sent along with other sites' requests (SameSite={settings.session_cookie_samesite}). "
+            "Unset CTA_KIT_SESSION_COOKIE_SAMESITE to keep Lax."
+        )
+    problems.extend(_public_base_url_problems(settings))
     if settings.database_backend == "sqlite" and settings.sqlite_filesystem in NETWORK_FILESYSTEMS:
         problems.append(
             f"The SQLite database is on a network filesystem ({settings.sqlite_filesystem}), where its locking is unreliable: "
             "keep it on a local disk or use PostgreSQL."
         )
     return problems
+
+
+def _public_base_url_problems(settings: DeploymentSettings) -> list[str]:
+    base = settings.public_base_url
+    if not base:
+        return [
+            "No public base URL: tracked QR codes cannot point anywhere. Set CTA_KIT_PUBLIC_BASE_URL=https://reviews.example.com."
+        ]
+    try:
+        parts = urlsplit(base)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts, hostname = None, None
+    if parts is None or parts.scheme != "https" or not hostname:
+        return [f"The public base URL {base!r} is not an https:// address customers' phones can open."]
+    problems = []
+    if _is_this_machine(hostname):
+        problems.append(f"The public base URL {base!r} names this machine: customers' phones cannot reach it.")
+    if parts.username is not None or parts.password is not None:
+        problems.append(f"The public base URL {base!r} holds a user name or password, which every printed card would show.")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        problems.append(
+            f"The public base URL {base!r} has a path, query or fragment: give only https:// and the host name."
+        )
+    if not settings.session_cookie_secure:
+        problems.append(
+            "The site is served over HTTPS but session cookies are not marked Secure: set CTA_KIT_SESSION_COOKIE_SECURE=true."
+        )
+    return problems
+
+
+def _is_this_machine(hostname: str) -> bool:
+    """Loopback and "any address" hosts (RFC 6761 reserves every name under .localhost)."""
+    name = hostname.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def filesystem_of(path: str, mounts: str) -> str | None:

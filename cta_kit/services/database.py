@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -121,14 +122,23 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     """A consistent copy while the app keeps writing (SQLite's online backup API)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(destination.name + ".part")
-    src, dst = sqlite3.connect(source), sqlite3.connect(tmp)
+    try:
+        _copy_through_sqlite(source, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    shutil.move(tmp, destination)
+    return destination
+
+
+def _copy_through_sqlite(source: Path, destination: Path) -> None:
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(destination)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
-    shutil.move(tmp, destination)
-    return destination
 
 
 def upgrade_database(app: Flask) -> Path | None:
@@ -147,3 +157,121 @@ def upgrade_database(app: Flask) -> Path | None:
             current_app.logger.info("database backed up to %s before upgrading", backup)
         alembic_upgrade(directory=app.extensions["migrate"].directory)
         return backup
+
+
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class RestoreRefused(Exception):
+    """The backup cannot replace the database; nothing was changed."""
+
+
+def known_revisions(app: Flask) -> set[str]:
+    migrate_ext = app.extensions["migrate"]
+    script = ScriptDirectory.from_config(migrate_ext.migrate.get_config(migrate_ext.directory))
+    return {revision.revision for revision in script.walk_revisions()}
+
+
+@dataclass(frozen=True)
+class Restored:
+    revision: str
+    previous: Path | None  # where the replaced database was kept, if there was one
+
+
+def restore_sqlite(backup: Path, database: Path, revisions: set[str], kept_dir: Path) -> Restored:
+    """Replace ``database`` with a checked copy of ``backup``, keeping the replaced one in ``kept_dir``.
+
+    A database's ``-wal`` and ``-shm`` files belong to it: left beside a new file, SQLite would
+    replay the old changes into it (https://www.sqlite.org/wal.html, "the WAL file is part of
+    the persistent state of the database").
+    """
+    if not backup.is_file():
+        raise RestoreRefused(f"There is no file {backup}.")
+    if database.exists() and backup.resolve() == database.resolve():
+        raise RestoreRefused(f"{backup} is the database itself: give a backup file.")
+    database.parent.mkdir(parents=True, exist_ok=True)
+    staged = database.with_name(database.name + ".restoring")
+    try:
+        _copy_through_sqlite(backup, staged)
+        revision = _checked_revision(staged, revisions, backup)
+        with _exclusive_use(database):
+            previous = _keep_aside(database, kept_dir)
+            staged.replace(database)
+            for suffix in SQLITE_COMPANIONS:
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+    except sqlite3.DatabaseError as error:
+        raise RestoreRefused(f"{backup} is not a usable SQLite database ({error}).") from None
+    finally:
+        for suffix in ("", *SQLITE_COMPANIONS):
+            Path(f"{staged}{suffix}").unlink(missing_ok=True)
+    return Restored(revision, previous)
+
+
+def _checked_revision(staged: Path, revisions: set[str], backup: Path) -> str:
+    connection = sqlite3.connect(staged)
+    try:
+        result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise RestoreRefused(f"{backup} is damaged: SQLite's integrity check says {result!r}.")
+        try:
+            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+    finally:
+        connection.close()
+    if len(rows) != 1:
+        raise RestoreRefused(f"{backup} is a SQLite file but not a cta-kit database (no schema revision).")
+    revision = rows[0][0]
+    if revision not in revisions:
+        raise RestoreRefused(f"{backup} was made by another version of cta-kit (schema {revision}): upgrade cta-kit first.")
+    return revision
+
+
+class _exclusive_use:
+    """Hold the database alone for the swap, or refuse when the app still has it open.
+
+    Leaving WAL mode needs every other connection closed, idle ones included; it also folds a
+    crashed server's leftover WAL into the file that is kept aside.
+    """
+
+    def __init__(self, database: Path):
+        self.database = database
+        self.connection: sqlite3.Connection | None = None
+
+    def __enter__(self):
+        if not self.database.exists():
+            return self
+        self.connection = sqlite3.connect(self.database, timeout=0.5, isolation_level=None)
+        try:
+            mode = self.connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+            if mode != "delete":
+                raise sqlite3.OperationalError("database is locked")
+            self.connection.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError as error:
+            self.connection.close()
+            if "locked" in str(error) or "busy" in str(error):
+                raise RestoreRefused(f"{self.database} is in use: stop cta-kit (and anything else using it), then restore.") from None
+            self.connection = None  # a damaged database: it is kept aside as it is
+        except sqlite3.DatabaseError:
+            self.connection.close()
+            self.connection = None
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.connection is not None:
+            self.connection.close()
+        return False
+
+
+def _keep_aside(database: Path, kept_dir: Path) -> Path | None:
+    """Move the current database, with any leftover WAL, to ``kept_dir``; returns its new path."""
+    if not database.exists():
+        return None
+    kept_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    kept = kept_dir / f"{database.stem}-{stamp}-before-restore{database.suffix}"
+    for suffix in ("", "-wal"):
+        source = Path(f"{database}{suffix}")
+        if source.exists():
+            shutil.copy2(source, f"{kept}{suffix}")
+    return kept

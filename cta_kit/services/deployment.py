@@ -14,6 +14,7 @@ MOUNTS_FILE = Path("/proc/mounts")
 
 
 def current_problems(app: Flask) -> list[str]:
+    """The problems of ``app``'s configuration; give it the app the production entry point builds."""
     config = app.config
     uri = config["SQLALCHEMY_DATABASE_URI"]
     sqlite_file = sqlite_path(uri)
@@ -26,6 +27,9 @@ def current_problems(app: Flask) -> list[str]:
         secret_key=str(config.get("SECRET_KEY") or ""),
         public_base_url=config.get("PUBLIC_BASE_URL"),
         session_cookie_secure=bool(config.get("SESSION_COOKIE_SECURE")),
+        session_cookie_httponly=bool(config.get("SESSION_COOKIE_HTTPONLY")),
+        session_cookie_samesite=config.get("SESSION_COOKIE_SAMESITE"),
+        csrf_enabled=bool(config.get("WTF_CSRF_ENABLED", True)),
         database_backend=make_url(uri).get_backend_name(),
         sqlite_filesystem=filesystem,
     )

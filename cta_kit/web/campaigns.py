@@ -99,15 +99,19 @@ def _render_editor(location, form: CampaignForm, campaign):
     )
 
 
-@bp.get("/campaigns/preview")
+@bp.post("/campaigns/preview")
 @owner_required
 def preview(location_id: int):
-    """The live preview: the editor sends what is typed so far (nothing is saved)."""
-    form = _editor_form(location_for(current_user, location_id), formdata=request.args, meta={"csrf": False})
+    """The live preview: the editor posts what is typed so far (nothing is saved).
+
+    A POST, as a query string of long non-Latin wording outgrows servers' request-line limits
+    (gunicorn's is 4094 bytes); the CSRF token is checked before any view runs.
+    """
+    form = _editor_form(location_for(current_user, location_id), formdata=request.form, meta={"csrf": False})
     form.validate()
     try:
         svg, findings, notes = printing.preview_card(
-            current_user, location_id, form.to_input(), request.args.get("preview_layout", "business-card-10up-a4")
+            current_user, location_id, form.to_input(), request.form.get("preview_layout", "business-card-10up-a4")
         )
     except ServiceError as error:
         return jsonify(svg="", findings=[], error=" ".join(translate(m) for m in error.errors.values())), 400

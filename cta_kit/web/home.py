@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -12,6 +14,12 @@ from ..services.accounts import needs_setup
 from .i18n import SESSION_LANGUAGE_KEY
 
 bp = Blueprint("home", __name__)
+
+# What the WHATWG URL parser drops before reading a URL (https://url.spec.whatwg.org/#concept-basic-url-parser):
+# tabs and newlines anywhere, C0 controls and spaces at either end.
+TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+C0_CONTROL_OR_SPACE = "".join(chr(code) for code in range(0x21))
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @bp.get("/")
@@ -38,7 +46,16 @@ def choose_language():
     form = LanguageForm()
     if form.validate_on_submit():  # the field only accepts the offered languages
         session[SESSION_LANGUAGE_KEY] = form.language.data
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(_same_site_path(request.form.get("next", "")) or url_for("home.index"))
+
+
+def _same_site_path(target: str) -> str | None:
+    """``target`` cleaned as a browser cleans it, when it is a path on this site; else None.
+
+    Browsers also read a backslash as a slash in http(s) URLs, so ``/\\evil.com`` is ``//evil.com``:
+    another host.
+    """
+    cleaned = TAB_OR_NEWLINE.sub("", target).strip(C0_CONTROL_OR_SPACE).replace("\\", "/")
+    if not cleaned.startswith("/") or cleaned.startswith("//") or CONTROL_CHARACTER.search(cleaned):
+        return None
+    return cleaned

@@ -13,6 +13,9 @@ from ..extensions import csrf, db
 from ..models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Printed cards hold single-use codes: no cache, shared or on a shared till computer, keeps a copy.
+DOWNLOADS_NEVER_STORED = frozenset({"application/pdf", "text/csv"})
+HSTS_MAX_AGE_SECONDS = 365 * 24 * 3600
 AUTH_TIME_KEY = "auth_at"
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -107,6 +110,12 @@ def _add_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
+    elif response.mimetype in DOWNLOADS_NEVER_STORED:
+        headers["Cache-Control"] = "no-store"  # send_file has set its own "no-cache"
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Browsers ignore it over plain HTTP (RFC 6797, section 8.1); behind a TLS proxy the
+        # secure-cookie setting says the site is served over HTTPS.
+        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE_SECONDS}")
     return response
 
 

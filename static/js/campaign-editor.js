@@ -5,7 +5,8 @@
   const preview = document.getElementById("card-preview");
   const findings = document.getElementById("findings");
   const layout = document.getElementById("preview-layout");
-  if (!form || !preview || !findings) return;
+  const status = document.getElementById("preview-status");
+  if (!form || !preview || !findings || !status) return;
 
   let timer = null;
   let latest = 0;
@@ -35,25 +36,40 @@
     }
   }
 
+  function showStatus(message) {
+    status.textContent = message;
+    status.hidden = !message;
+  }
+
   async function refresh() {
     const ticket = ++latest;
-    const params = new URLSearchParams(new FormData(form));
-    params.delete("csrf_token");
-    params.set("preview_layout", layout.value);
+    // Posted, not put in the URL: long non-Latin wording would outgrow the server's request-line limit.
+    const body = new URLSearchParams(new FormData(form));
+    body.set("preview_layout", layout.value);
+    let data = null;
     try {
-      const response = await fetch(form.dataset.previewUrl + "?" + params.toString(), {
+      const response = await fetch(form.dataset.previewUrl, {
+        method: "POST",
+        body: body,
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
-      const data = await response.json();
-      if (ticket !== latest) return;
-      // The SVG is built on the server from escaped text only.
-      preview.innerHTML = data.svg || "";
-      if (data.error) preview.textContent = data.error;
-      showFindings(data.findings || []);
+      const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
+      data = isJson ? await response.json() : null;
     } catch (error) {
-      // Offline or server restarting: keep the last preview.
+      data = null; // offline or server restarting
     }
+    if (ticket !== latest) return;
+    if (data === null) {
+      // Keep the last preview, and say it is out of date.
+      showStatus(status.dataset.failed);
+      return;
+    }
+    showStatus("");
+    // The SVG is built on the server from escaped text only.
+    preview.innerHTML = data.svg || "";
+    if (data.error) preview.textContent = data.error;
+    showFindings(data.findings || []);
   }
 
   function schedule() {

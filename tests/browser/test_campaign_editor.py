@@ -48,3 +48,33 @@ def test_live_preview_and_rules_check(owner_with_sites, page):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def log_in_and_open_the_editor(page, server, location_id):
+    page.goto(server + "/login")
+    page.get_by_label("Email or staff login").fill("olivia@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{server}/locations/{location_id}/campaigns/new")
+    page.locator("#card-preview svg").wait_for()
+
+
+def test_long_non_latin_wording_is_previewed(owner_with_sites, page):
+    server, location_id = owner_with_sites
+    log_in_and_open_the_editor(page, server, location_id)
+    page.get_by_label("Headline").fill("Ваше мнение важно для нас")
+    page.get_by_label("Text", exact=True).fill(("Скажите честно, что вы думаете, на сайте, где вы пишете отзывы. " * 10)[:600])
+    expect(page.locator("#card-preview svg")).to_contain_text("мнение")
+    expect(page.locator("#preview-status")).to_be_hidden()
+
+
+def test_a_failed_preview_says_so(owner_with_sites, page):
+    server, location_id = owner_with_sites
+    log_in_and_open_the_editor(page, server, location_id)
+    page.route("**/campaigns/preview", lambda route: route.fulfill(status=500, body="<h1>Oops</h1>", content_type="text/html"))
+    page.get_by_label("Headline").fill("Your opinion counts")
+    expect(page.locator("#preview-status")).to_contain_text("The preview could not be updated")
+    page.unroute("**/campaigns/preview")
+    page.get_by_label("Headline").fill("Your opinion counts today")
+    expect(page.locator("#preview-status")).to_be_hidden()
+    expect(page.locator("#card-preview svg")).to_contain_text("today")

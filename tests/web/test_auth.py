@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from cta_kit.extensions import db
@@ -139,6 +140,38 @@ def test_visitors_choose_a_language(client, world):
     response = client.post("/language", data={"language": "fr", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
     assert "Connexion" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example",
+        " //evil.example", "\x00//evil.example", "\x1f/\x0c/evil.example", "/\\evil.example", "\\/evil.example",
+        "\\\\evil.example", "/\t\\evil.example", "///evil.example", "https://evil.example", "https:evil.example",
+        "javascript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "evil.example", "",
+        "/\x00/evil.example", "/login\x7f",
+    ],
+)
+def test_the_language_switch_never_leaves_the_site(client, world, target):
+    response = client.post("/language", data={"language": "fr", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target, location",
+    [
+        ("/login", "/login"),
+        ("/locations/1/campaigns/?page=2", "/locations/1/campaigns/?page=2"),
+        ("  /login\n", "/login"),
+        ("/log\tin", "/login"),
+        ("/a/b\\c", "/a/b/c"),
+        ("/\r\nSet-Cookie: x=1", "/Set-Cookie:%20x=1"),  # one path, no header of its own
+    ],
+)
+def test_the_language_switch_returns_to_the_page_as_a_browser_reads_it(client, world, target, location):
+    response = client.post("/language", data={"language": "fr", "next": target})
+    assert response.headers["Location"] == location
 
 
 def test_two_setups_at_once_create_exactly_one_owner(app):

@@ -47,9 +47,9 @@ def test_create_preview_and_print(client, world):
     campaign = db.session.scalar(select(Campaign))
     assert [d.platform for d in campaign.destinations] == ["google", "tripadvisor"]
 
-    preview = client.get(
+    preview = client.post(
         f"/locations/{world.location.id}/campaigns/preview",
-        query_string={**campaign_form(google, tripadvisor, headline="Un <script>alert(1)</script> mot"),
+        data={**campaign_form(google, tripadvisor, headline="Un <script>alert(1)</script> mot"),
                       "preview_layout": "table-tent-a6-from-a5"},
     ).get_json()
     assert preview["svg"].startswith("<svg") and "<script>" not in preview["svg"] and "&lt;script&gt;" in preview["svg"]
@@ -73,7 +73,7 @@ def test_forbidden_wording_is_shown_live_and_printing_is_refused(client, world):
     google, tripadvisor, _ = setup_sites(world)
     log_in(client, world.owner)
     bad = campaign_form(google, tripadvisor, body="Si vous avez aimé, laissez-nous 5 étoiles !")
-    preview = client.get(f"/locations/{world.location.id}/campaigns/preview", query_string=bad).get_json()
+    preview = client.post(f"/locations/{world.location.id}/campaigns/preview", data=bad).get_json()
     assert any(f["severity"] == "error" for f in preview["findings"])
     client.post(f"/locations/{world.location.id}/campaigns/new", data=bad)
     campaign = db.session.scalar(select(Campaign))
@@ -117,9 +117,39 @@ def test_the_preview_warns_when_qr_codes_print_small(client, world):
     log_in(client, world.owner)
     # A 63-character Tripadvisor link takes error correction Q: 49 modules in a 22.5 mm box.
     data = {**campaign_form(google, tripadvisor), "preview_layout": "business-card-10up-a4"}
-    preview = client.get(f"/locations/{world.location.id}/campaigns/preview", query_string=data).get_json()
+    preview = client.post(f"/locations/{world.location.id}/campaigns/preview", data=data).get_json()
     notes = [f for f in preview["findings"] if f["severity"] == "warning" and not f["source"]]
     assert notes and "203 dpi" in notes[0]["message"]
+
+
+def test_the_preview_takes_long_non_latin_wording_within_the_fields_limits(client, world):
+    from urllib.parse import urlencode
+
+    google, tripadvisor, _ = setup_sites(world)
+    log_in(client, world.owner)
+    headline = "Ваше мнение важно для нас"
+    body = ("Спасибо, что пришли к нам. Скажите честно, что вы думаете, на сайте, где вы обычно пишете отзывы. " * 6)[:600]
+    data = {**campaign_form(google, tripadvisor, headline=headline, body=body, offer_text="Кофе в подарок " * 13),
+            "preview_layout": "table-tent-a6-from-a5"}
+    assert len(urlencode(data)) > 4094  # gunicorn's default request-line limit: too long for a query string
+    response = client.post(f"/locations/{world.location.id}/campaigns/preview", data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    preview = response.get_json()
+    assert preview["svg"].startswith("<svg") and "мнение" in preview["svg"] and "Спасибо" in preview["svg"]
+
+
+def test_the_preview_needs_the_pages_csrf_token(make_app, world):
+    from tests.web.test_csrf import csrf_token, log_in_with_token
+
+    google, tripadvisor, _ = setup_sites(world)
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    log_in_with_token(client, world.owner)
+    editor = f"/locations/{world.location.id}/campaigns/new"
+    url = f"/locations/{world.location.id}/campaigns/preview"
+    data = campaign_form(google, tripadvisor)
+    assert client.post(url, data=data).status_code == 400
+    accepted = client.post(url, data={**data, "csrf_token": csrf_token(client, editor)})
+    assert accepted.status_code == 200 and accepted.get_json()["svg"].startswith("<svg")
 
 
 def test_a_refused_print_gives_every_reason(client, world):

@@ -57,3 +57,30 @@ def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(make_app)
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
+
+
+def test_printed_cards_and_manifests_are_never_stored(client, printed_world):
+    from tests.conftest import log_in
+
+    log_in(client, printed_world.owner)
+    from cta_kit.extensions import db
+    from cta_kit.models import ReviewDestination
+    from sqlalchemy import select
+
+    location = printed_world.location.id
+    destination = db.session.scalar(select(ReviewDestination.id).where(ReviewDestination.location_id == location).limit(1))
+    base = f"/locations/{location}/batches/{printed_world.batch_id}"
+    slip = f"/locations/{location}/destinations/{destination}/slip.pdf"
+    for url in (f"{base}.pdf", f"{base}/manifest.csv", slip):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
+def test_hsts_only_when_served_over_https(make_app, world):
+    plain = make_app().test_client().get("/login")
+    assert "Strict-Transport-Security" not in plain.headers
+    secure = make_app().test_client().get("/login", base_url="https://reviews.example.com")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    behind_tls_proxy = make_app(SESSION_COOKIE_SECURE=True).test_client().get("/login")
+    assert "max-age=" in behind_tls_proxy.headers["Strict-Transport-Security"]
