@@ -4,6 +4,7 @@ prints at the same moment all succeed, and the login limits hold exactly under a
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -14,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from argon2 import PasswordHasher
@@ -42,6 +43,7 @@ class Reply:
     content_type: str
     body: bytes
     cookie: str
+    location: str = ""
 
     @property
     def text(self) -> str:
@@ -64,7 +66,7 @@ class Server:
             response = connection.getresponse()
             set_cookie = response.getheader("Set-Cookie", "")
             return Reply(response.status, response.getheader("Content-Type", ""), response.read(),
-                         set_cookie.split(";", 1)[0] or cookie)
+                         set_cookie.split(";", 1)[0] or cookie, response.getheader("Location", ""))
         finally:
             connection.close()
 
@@ -216,11 +218,27 @@ def test_prints_and_logins_at_the_same_time_all_succeed(server, world, campaign)
     prints, logins = 4, 6
     replies = in_parallel([print_cards] * prints + [staff_logs_in(0.2 * i) for i in range(1, logins + 1)])
 
-    printed, logged_in = replies[:prints], replies[prints:]
-    assert [(reply.status, reply.content_type) for reply in printed] == [(200, "application/pdf")] * prints
-    assert all(reply.body.startswith(b"%PDF-") for reply in printed)
+    queued, logged_in = replies[:prints], replies[prints:]
+    # Web prints are background jobs: each answers with its job page, then its PDF arrives.
+    assert [reply.status for reply in queued] == [302] * prints
     assert [reply.status for reply in logged_in] == [302] * logins
+    for reply in queued:
+        pdf = finished_pdf(server, urlsplit(reply.location).path, owner.cookie)
+        assert pdf.startswith(b"%PDF-")
     assert_batches_recorded(campaign_id, prints)
+
+
+def finished_pdf(server: Server, job_path: str, cookie: str, timeout: float = 300) -> bytes:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = json.loads(server.request("GET", job_path + ".json", cookie=cookie).body)
+        if state["state"] == "done":
+            reply = server.request("GET", state["pdf_url"], cookie=cookie)
+            assert (reply.status, reply.content_type) == (200, "application/pdf")
+            return reply.body
+        assert state["state"] in ("queued", "running"), state
+        time.sleep(0.5)
+    raise AssertionError(f"{job_path} did not finish in {timeout} s")
 
 
 def assert_batches_recorded(campaign_id: int, batches: int) -> None:
