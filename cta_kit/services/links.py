@@ -1,45 +1,34 @@
-"""Tracked links printed on cards: where ``/r/<code>/<platform>`` leads."""
+"""Tracked links printed on cards: where ``/r/<code>/<slot>`` leads."""
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 
+from ..domain.cards import read_slot
 from ..domain.codes import check_code
 from ..extensions import db
-from ..models import Card, CardBatch, ReviewDestination
+from ..models import BatchDestination, Card
 from .errors import NotFound
 
 
-def tracked_destination(typed_code: str, platform: str) -> str:
-    """The location's stored, validated link for a platform printed on that card.
+def tracked_destination(typed_code: str, slot: str) -> str:
+    """The URL printed on that card for that QR code.
 
-    Nothing from the request becomes the target. The link is looked up now rather than
-    copied at print time, so an owner who corrects a review link corrects the cards already
-    handed out. Recording the scan comes with the till: it is measurement, never a condition.
+    Nothing from the request becomes the target: the code and the slot (a printed position, or the
+    platform key of cards printed before positions were recorded) only pick a row written when the
+    card was printed. Editing, reordering or deleting a review destination afterwards never
+    changes where a card already handed out leads.
     """
     check = check_code(typed_code)
-    if not check.ok:
+    which = read_slot(slot)
+    if not check.ok or which is None:
         raise NotFound()
-    row = db.session.execute(
-        select(Card.location_id, CardBatch.content).join(CardBatch, Card.batch_id == CardBatch.id).where(Card.code == check.code)
-    ).first()
-    if row is None:
-        raise NotFound()
-    printed = {destination["platform"] for destination in json.loads(row.content)["destinations"]}
-    if platform not in printed:
-        raise NotFound()
-    url = db.session.scalar(
-        select(ReviewDestination.url)
-        .where(
-            ReviewDestination.location_id == row.location_id,
-            ReviewDestination.platform == platform,
-            ReviewDestination.presence_only.is_(False),
-        )
-        .order_by(ReviewDestination.position)
-        .limit(1)
-    )
+    query = select(BatchDestination.url).join(Card, Card.batch_id == BatchDestination.batch_id).where(Card.code == check.code)
+    if isinstance(which, int):
+        query = query.where(BatchDestination.position == which)
+    else:
+        query = query.where(BatchDestination.platform == which).order_by(BatchDestination.position).limit(1)
+    url = db.session.scalar(query)
     if url is None:
         raise NotFound()
     return url

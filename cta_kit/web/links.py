@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect
 
+from ..domain.cards import TRACKED_RULE
 from ..services.links import tracked_destination
 
 bp = Blueprint("links", __name__)
 
 
-@bp.get("/r/<code>/<platform>", merge_slashes=False)
-def follow(code: str, platform: str):
-    response = redirect(tracked_destination(code, platform), code=302)
+@bp.get(TRACKED_RULE, merge_slashes=False)
+def follow(code: str, slot: str):
+    response = redirect(tracked_destination(code, slot), code=302)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

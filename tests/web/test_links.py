@@ -14,13 +14,15 @@ def test_a_cards_link_redirects_to_the_stored_destination(client, printed_world)
         response = client.get(f"/r/{typed}/google")
         assert response.status_code == 302 and response.headers["Location"] == GOOGLE_URL
     assert client.get(f"/r/{code}/tripadvisor").headers["Location"] == TRIPADVISOR_URL
+    assert client.get(f"/r/{code}/1").headers["Location"] == GOOGLE_URL
+    assert client.get(f"/r/{code}/2").headers["Location"] == TRIPADVISOR_URL
 
 
-def test_a_corrected_link_fixes_cards_already_handed_out(client, printed_world):
+def test_editing_a_destination_never_changes_where_printed_cards_lead(client, printed_world):
     google = printed_world.location.destinations[0]
     google.url = "https://g.page/r/CRxVbH3c9kBFEAE/review"
     db.session.commit()
-    assert client.get(f"/r/{printed_world.card_code}/google").headers["Location"] == "https://g.page/r/CRxVbH3c9kBFEAE/review"
+    assert client.get(f"/r/{printed_world.card_code}/1").headers["Location"] == GOOGLE_URL
 
 
 @pytest.mark.parametrize(
