@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug import exceptions as werkzeug_exceptions
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
 from ..services.errors import NotFound
+from .links import TRACKED_PREFIX, unknown_link_page
 
 HANDLED = (400, 403, 404, 405, 413, 429)
 
 
 def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
+        if error.code == 404 and request.path.startswith(TRACKED_PREFIX):
+            # Whatever follows /r/, the person reading is a customer who scanned or typed a card.
+            return unknown_link_page()
         return render_template("errors/error.html", error=error), error.code
 
     def csrf_error(error: CSRFError):

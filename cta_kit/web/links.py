@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask_babel import force_locale
 
 from ..domain.cards import TRACKED_RULE
-from ..services.links import tracked_destination
+from ..services.links import UnknownLink, Visit, follow_tracked_link, shared_location_language
 
 bp = Blueprint("links", __name__)
+TRACKED_PREFIX = TRACKED_RULE.split("<", 1)[0]
 
 
 @bp.get(TRACKED_RULE, merge_slashes=False)
 def follow(code: str, slot: str):
-    response = redirect(tracked_destination(code, slot), code=302)
+    try:
+        target = follow_tracked_link(code, slot, Visit(request.method, request.user_agent.string))
+    except UnknownLink as unknown:
+        return unknown_link_page(unknown.language)
+    response = redirect(target, code=302)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def unknown_link_page(language: str | None = None):
+    """A 404 for the customer holding the card, in the location's language when it is known."""
+    languages = current_app.config["LANGUAGES"]
+    if language not in languages:
+        language = shared_location_language()
+    if language not in languages:
+        language = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        response = make_response(render_template("links/unknown.html", language=language), 404)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
