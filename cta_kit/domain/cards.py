@@ -37,6 +37,7 @@ UNSAID = "unsaid"
 # The path of a tracked QR code. New cards name the printed QR by its position (1, 2, 3); cards
 # printed before positions were recorded name a platform key, and keep working.
 TRACKED_RULE = "/r/<code>/<slot>"
+TRACKED_PREFIX = TRACKED_RULE.split("<", 1)[0]
 SLOT_POSITION = "position"
 SLOT_PLATFORM = "platform"
 _POSITION = re.compile(r"[1-9][0-9]?")

@@ -7,8 +7,6 @@ read and at most one insert, with statements built once at import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import Integer, String, bindparam, exists, insert, select
 
 from ..domain.cards import read_slot
@@ -85,26 +83,68 @@ def follow_tracked_link(typed_code: str, slot: str, visit: Visit) -> str:
     if not check.ok or which is None:
         raise UnknownLink(_language_of_card(check.code) if check.ok else None)
     if isinstance(which, int):
-        row = db.session.execute(_AT_POSITION, {"code": check.code, "position": which}).first()
+        statement, params = _AT_POSITION, {"code": check.code, "position": which}
     else:
-        row = db.session.execute(_FOR_PLATFORM, {"code": check.code, "platform": which}).first()
-    # End the read before writing: SQLite refuses to turn a read begun earlier into a write
-    # when another request wrote in between.
-    db.session.rollback()
+        statement, params = _FOR_PLATFORM, {"code": check.code, "platform": which}
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        row = _prepared(statement).run(cursor, params).fetchone()
+        if row is not None and visit.is_scan:
+            now = utcnow()
+            _prepared(_RECORD_SCAN).run(cursor, {
+                "card_id": row[2], "destination_id": row[0], "location_id": row[3], "now": now,
+                "since": now - REPEAT_WINDOW, "device_class": device_class(visit.user_agent),
+            })
+        # Each statement above is its own transaction on SQLite (the app drives its transactions
+        # itself); PostgreSQL's driver opened one, ended here.
+        connection.commit()
+        cursor.close()
+    finally:
+        connection.close()
     if row is None:
         raise UnknownLink(_language_of_card(check.code))
-    if visit.is_scan:
-        _record_scan(row.card_id, row.id, row.location_id, device_class(visit.user_agent), utcnow())
-    return row.url
+    return row[1]
 
 
-def _record_scan(card_id: int, destination_id: int, location_id: int, device: str, now: datetime) -> None:
-    db.session.execute(
-        _RECORD_SCAN,
-        {"card_id": card_id, "destination_id": destination_id, "location_id": location_id, "now": now,
-         "since": now - REPEAT_WINDOW, "device_class": device},
-    )
-    db.session.commit()
+class _Prepared:
+    """A statement compiled once for the database in use and run on the driver's cursor.
+
+    The tracked link is the app's hottest path; for its two small statements, SQLAlchemy's work
+    on every execution (cache key, execution context, result wrapping) cost more than the
+    queries themselves. Parameters still go through the columns' types (UTC datetimes).
+    """
+
+    def __init__(self, statement, dialect):
+        compiled = statement.compile(dialect=dialect)
+        # Values fixed in the statement, as LIMIT 1
+        self.defaults = {key: bind.value for key, bind in compiled.binds.items() if not bind.required}
+        self.sql = compiled.string
+        self.positions = compiled.positiontup if compiled.positional else None
+        self.processors = {
+            key: processor
+            for key, bind in compiled.binds.items()
+            if (processor := bind.type.bind_processor(dialect)) is not None
+        }
+
+    def run(self, cursor, params: dict):
+        values = {
+            key: self.processors[key](value) if key in self.processors else value
+            for key, value in (self.defaults | params).items()
+        }
+        cursor.execute(self.sql, tuple(values[key] for key in self.positions) if self.positions else values)
+        return cursor
+
+
+_PREPARED: dict[tuple[int, str], _Prepared] = {}
+
+
+def _prepared(statement) -> _Prepared:
+    dialect = db.engine.dialect
+    key = (id(statement), dialect.name)
+    if key not in _PREPARED:
+        _PREPARED[key] = _Prepared(statement, dialect)
+    return _PREPARED[key]
 
 
 def _language_of_card(code: str) -> str | None:

@@ -9,7 +9,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
 from ..services.errors import NotFound
-from .links import TRACKED_PREFIX, unknown_link_page
+from ..domain.cards import TRACKED_PREFIX
+from .links import unknown_link_page
 
 HANDLED = (400, 403, 404, 405, 413, 429)
 

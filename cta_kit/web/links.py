@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request
-from flask_babel import force_locale
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request
 
 from ..domain.cards import TRACKED_RULE
 from ..services.links import UnknownLink, Visit, follow_tracked_link, shared_location_language
-
+from .i18n import PAGE_LANGUAGE_KEY
 bp = Blueprint("links", __name__)
-TRACKED_PREFIX = TRACKED_RULE.split("<", 1)[0]
 
 
 @bp.get(TRACKED_RULE, merge_slashes=False)
@@ -31,8 +29,8 @@ def unknown_link_page(language: str | None = None):
         language = shared_location_language()
     if language not in languages:
         language = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
-        response = make_response(render_template("links/unknown.html", language=language), 404)
+    setattr(g, PAGE_LANGUAGE_KEY, language)
+    response = make_response(render_template("links/unknown.html", language=language), 404)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
