@@ -6,7 +6,9 @@ read and at most one insert, with statements built once at import.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
 from sqlalchemy import Integer, String, bindparam, exists, insert, select
 
 from ..domain.cards import read_slot
@@ -16,6 +18,7 @@ from ..extensions import db
 from ..models import BatchDestination, Card, Location, Scan, UTCDateTime, utcnow
 from .errors import NotFound
 
+log = logging.getLogger(__name__)
 
 class UnknownLink(NotFound):
     """No card printed that link. ``language`` is the location's when the code is one of its cards."""
@@ -92,10 +95,15 @@ def follow_tracked_link(typed_code: str, slot: str, visit: Visit) -> str:
         row = _prepared(statement).run(cursor, params).fetchone()
         if row is not None and visit.is_scan:
             now = utcnow()
-            _prepared(_RECORD_SCAN).run(cursor, {
-                "card_id": row[2], "destination_id": row[0], "location_id": row[3], "now": now,
-                "since": now - REPEAT_WINDOW, "device_class": device_class(visit.user_agent),
-            })
+            try:
+                _prepared(_RECORD_SCAN).run(cursor, {
+                    "card_id": row[2], "destination_id": row[0], "location_id": row[3], "now": now,
+                    "since": now - REPEAT_WINDOW, "device_class": device_class(visit.user_agent),
+                })
+            except db.engine.dialect.loaded_dbapi.Error:
+                # Counting is measurement: the customer is sent on even if the count is lost.
+                log.exception("scan not recorded")
+                connection.rollback()
         # Each statement above is its own transaction on SQLite (the app drives its transactions
         # itself); PostgreSQL's driver opened one, ended here.
         connection.commit()

@@ -182,3 +182,10 @@ def test_head_requests_preview_bots_and_repeats_are_not_scans(client, printed_wo
     client.get(f"/r/{code}/1", headers={"User-Agent": IPHONE})
     assert scans() == 2
 
+
+
+def test_a_scan_that_cannot_be_recorded_still_sends_the_customer_on(client, printed_world, monkeypatch):
+    monkeypatch.setattr("cta_kit.services.links.device_class", lambda user_agent: "not-a-device-class")
+    response = client.get(f"/r/{printed_world.card_code}/1", headers={"User-Agent": IPHONE})
+    assert response.status_code == 302 and response.headers["Location"] == GOOGLE_URL
+    assert scans() == 0
