@@ -132,17 +132,20 @@ def test_hostile_or_unknown_links_get_a_customers_404(client, printed_world, pat
     assert response.status_code == 404, response.headers.get("Location")
     assert "Location" not in response.headers
     page = response.get_data(as_text=True)
-    assert "This code is not one of ours" in page and "Log in" not in page
+    # Addressed to a customer (in the location's language when the code is one of its cards).
+    assert 'class="customer"' in page and "<form" not in page and "/login" not in page
     assert scans() == 0
 
 
 def test_the_404_speaks_the_cards_location_language(client, printed_world):
     # Location X speaks French; the phone asks for English.
     response = client.get(f"/r/{printed_world.card_code}/9", headers={"Accept-Language": "en"})
-    assert response.status_code == 404 and '<html lang="fr">' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and '<html lang="fr">' in page and "Ce code ne vient pas de chez nous" in page
     # A code that is no card: the locations speak French and English, so the phone's language.
     response = client.get("/r/AAAAAAAAAAA/1", headers={"Accept-Language": "en-GB,en;q=0.8"})
-    assert '<html lang="en">' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert '<html lang="en">' in page and "This code is not one of ours" in page
 
 
 def test_a_get_counts_one_scan_with_a_coarse_device_class_and_nothing_else(client, printed_world):
