@@ -37,3 +37,4 @@ translations: $(STAMP)
 
 bench: $(STAMP) system-deps
 	$(PY) bench/bench_print.py
+	$(PY) bench/bench_redirect.py

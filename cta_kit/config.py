@@ -64,6 +64,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / SQLITE_FILE)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file cannot drop a connection the way a database server can: no ping before each use.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _kept_secret_key(Path(app.instance_path))
 

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from .domain.cards import REDEMPTION_RESULTS
+from .domain.scans import DEVICE_CLASSES
 from .extensions import db
 
 
@@ -232,7 +234,8 @@ class CampaignDestination(db.Model):
 
 
 class CardBatch(db.Model):
-    """One print run. ``content`` keeps what was printed, so a reprint is the same PDF."""
+    """One print run. Its facts are columns; ``content`` keeps only what a byte-identical reprint
+    needs besides them (the printed wording, document metadata and link base)."""
 
     __tablename__ = "card_batch"
 
@@ -241,6 +244,11 @@ class CardBatch(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
     layout: Mapped[str] = mapped_column(String(64))
     link_mode: Mapped[str] = mapped_column(String(10))
+    offer_kind: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    offer_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The last day the offer is honoured (print day at the location + validity, capped at the
+    # campaign's end); None when the card states no limit.
+    offer_expires_on: Mapped[date | None] = mapped_column(Date)
     card_count: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -248,21 +256,143 @@ class CardBatch(db.Model):
 
     campaign: Mapped[Campaign] = relationship()
     printed_by: Mapped[User | None] = relationship()
+    destinations: Mapped[list[BatchDestination]] = relationship(
+        back_populates="batch", order_by="BatchDestination.position", cascade="all, delete-orphan"
+    )
+
+
+class BatchDestination(db.Model):
+    """A QR code as printed on every card of a batch. Tracked links lead to this URL, so editing,
+    reordering or deleting the review destination never changes where a printed card leads."""
+
+    __tablename__ = "batch_destination"
+    __table_args__ = (UniqueConstraint("batch_id", "position", name="uq_batch_destination_batch_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("card_batch.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1-based, in print order
+    destination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_destination.id", ondelete="SET NULL"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(80))
+    url: Mapped[str] = mapped_column(String(2000))
+    display_url: Mapped[str] = mapped_column(String(120))
+
+    batch: Mapped[CardBatch] = relationship(back_populates="destinations")
+    destination: Mapped[ReviewDestination | None] = relationship()
 
 
 class Card(db.Model):
     """A printed card and its single-use redemption code (Crockford base32 with a Damm check)."""
 
     __tablename__ = "card"
-    __table_args__ = (Index("ix_card_batch_position", "batch_id", "position"),)
+    __table_args__ = (
+        Index("ix_card_batch_position", "batch_id", "position"),
+        Index("ix_card_printed_at", "printed_at"),
+        Index("ix_card_location_printed_at", "location_id", "printed_at"),
+        Index("ix_card_location_redeemed_at", "location_id", "redeemed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("card_batch.id", ondelete="CASCADE"))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
-    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set once, by one conditional UPDATE ... WHERE redeemed_at IS NULL.
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    redeemed_device: Mapped[str | None] = mapped_column(String(64))  # the till's device key
+
+    batch: Mapped[CardBatch] = relationship()
+    redeemed_by: Mapped[User | None] = relationship()
+
+
+class Scan(db.Model):
+    """A customer opened a tracked QR code. Never the IP address: only a coarse device class."""
+
+    __tablename__ = "scan"
+    __table_args__ = (
+        CheckConstraint(
+            "device_class IN (" + ", ".join(f"'{name}'" for name in DEVICE_CLASSES) + ")", name="device_class"
+        ),
+        Index("ix_scan_card_destination_scanned_at", "card_id", "batch_destination_id", "scanned_at"),
+        Index("ix_scan_location_scanned_at", "location_id", "scanned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"))
+    batch_destination_id: Mapped[int] = mapped_column(ForeignKey("batch_destination.id", ondelete="CASCADE"))
+    # Copied from the card so that a location's summary reads one table.
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    device_class: Mapped[str] = mapped_column(String(10), default="other")
+
+
+class Preference(db.Model):
+    """The review site a customer said they use, logged by staff at the till (or none, or unsaid)."""
+
+    __tablename__ = "preference"
+    __table_args__ = (Index("ix_preference_location_created_at", "location_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A platform key, or "none" (doesn't leave reviews) or "unsaid" (didn't say).
+    platform: Mapped[str] = mapped_column(String(32))
+    destination_id: Mapped[int | None] = mapped_column(ForeignKey("review_destination.id", ondelete="SET NULL"))
+    table_or_bill: Mapped[str] = mapped_column(String(40), default="")
+    card_code: Mapped[str] = mapped_column(String(32), default="")
+    customer_name: Mapped[str] = mapped_column(String(120), default="")
+    # Chosen by the till's browser: the same tap sent twice (offline queue, retry) is stored once.
+    client_key: Mapped[str] = mapped_column(String(64), unique=True)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship()
+    destination: Mapped[ReviewDestination | None] = relationship()
+
+
+class RedemptionAttempt(db.Model):
+    """Every code typed at the till and the answer given: the same client key gets the same answer,
+    and failures counted here pause redemption at a location across server processes."""
+
+    __tablename__ = "redemption_attempt"
+    __table_args__ = (
+        CheckConstraint(
+            "result IN (" + ", ".join(f"'{result}'" for result in REDEMPTION_RESULTS) + ")", name="result"
+        ),
+        Index("ix_redemption_attempt_location_created_at", "location_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[str] = mapped_column(String(20))
+    client_key: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(64))  # as typed
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("card.id", ondelete="SET NULL"), index=True)
+
+    user: Mapped[User | None] = relationship()
+    card: Mapped[Card | None] = relationship()
+
+
+class TillSetting(db.Model):
+    """A location's till: the campaign its slips are printed from, and a pause after many failed
+    codes. A table of its own, so the location table is never rebuilt to add till settings."""
+
+    __tablename__ = "till_setting"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
+    redemption_paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    location: Mapped[Location] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
 
 
 PRINT_JOB_STATUSES = ("queued", "running", "done", "failed")

@@ -70,6 +70,21 @@ def write_transaction() -> Iterator[None]:
         db.session.info.pop(WRITING, None)
 
 
+@contextmanager
+def driver_connection() -> Iterator:
+    """The database driver's own connection, for the hottest path (a customer's tracked link).
+
+    Each statement on it is its own transaction on SQLite, where the app drives transactions
+    itself; what PostgreSQL's driver opened is committed on leaving.
+    """
+    connection = db.engine.raw_connection()
+    try:
+        yield connection
+        connection.commit()
+    finally:
+        connection.close()
+
+
 def end_read() -> None:
     """End the session's read transaction before slow work, so that it holds no snapshot."""
     db.session.commit()

@@ -1,45 +1,160 @@
-"""Tracked links printed on cards: where ``/r/<code>/<platform>`` leads."""
+"""Tracked links printed on cards: where ``/r/<code>/<slot>`` leads, and counting their scans.
+
+This runs on a customer's phone between scanning and the review site, so it does one indexed
+read and at most one insert, with statements built once at import.
+"""
 
 from __future__ import annotations
 
-import json
+import logging
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Integer, String, bindparam, exists, insert, select
 
+from ..domain.cards import read_slot
 from ..domain.codes import check_code
+from ..domain.scans import REPEAT_WINDOW, device_class, is_link_preview
 from ..extensions import db
-from ..models import Card, CardBatch, ReviewDestination
+from ..models import BatchDestination, Card, Location, Scan, UTCDateTime, utcnow
+from .database import driver_connection
 from .errors import NotFound
 
+log = logging.getLogger(__name__)
 
-def tracked_destination(typed_code: str, platform: str) -> str:
-    """The location's stored, validated link for a platform printed on that card.
+class UnknownLink(NotFound):
+    """No card printed that link. ``language`` is the location's when the code is one of its cards."""
 
-    Nothing from the request becomes the target. The link is looked up now rather than
-    copied at print time, so an owner who corrects a review link corrects the cards already
-    handed out. Recording the scan comes with the till: it is measurement, never a condition.
+    def __init__(self, language: str | None = None):
+        super().__init__()
+        self.language = language
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What the request says about who opened the link; the IP address is never part of it."""
+
+    method: str
+    user_agent: str
+
+    @property
+    def is_scan(self) -> bool:
+        # HEAD requests and link previews in messaging apps are not a customer opening the card.
+        return self.method == "GET" and not is_link_preview(self.user_agent)
+
+
+_CARD_CODE = bindparam("code", type_=String)
+_PRINTED = (
+    select(BatchDestination.id, BatchDestination.url, Card.id.label("card_id"), Card.location_id)
+    .join(Card, Card.batch_id == BatchDestination.batch_id)
+    .where(Card.code == _CARD_CODE)
+)
+_AT_POSITION = _PRINTED.where(BatchDestination.position == bindparam("position", type_=Integer))
+# Cards printed before positions were recorded name the platform: its first printed QR code.
+_FOR_PLATFORM = (
+    _PRINTED.where(BatchDestination.platform == bindparam("platform", type_=String))
+    .order_by(BatchDestination.position)
+    .limit(1)
+)
+
+_SCANNED_RECENTLY = exists().where(
+    Scan.card_id == bindparam("card_id", type_=Integer),
+    Scan.batch_destination_id == bindparam("destination_id", type_=Integer),
+    Scan.scanned_at > bindparam("since", type_=UTCDateTime()),
+)
+# One statement, so that two requests at once cannot both find no recent scan on SQLite.
+_RECORD_SCAN = insert(Scan.__table__).from_select(
+    ["card_id", "batch_destination_id", "location_id", "scanned_at", "device_class"],
+    select(
+        bindparam("card_id", type_=Integer),
+        bindparam("destination_id", type_=Integer),
+        bindparam("location_id", type_=Integer),
+        bindparam("now", type_=UTCDateTime()),
+        bindparam("device_class", type_=String),
+    ).where(~_SCANNED_RECENTLY),
+)
+
+
+def follow_tracked_link(typed_code: str, slot: str, visit: Visit) -> str:
+    """The URL printed on that card for that QR code, recording the scan.
+
+    Nothing from the request becomes the target: the code and the slot (a printed position, or the
+    platform key of cards printed before positions were recorded) only pick a row written when the
+    card was printed. Editing, reordering or deleting a review destination afterwards never
+    changes where a card already handed out leads. A scan is measurement, never a condition.
     """
     check = check_code(typed_code)
-    if not check.ok:
-        raise NotFound()
-    row = db.session.execute(
-        select(Card.location_id, CardBatch.content).join(CardBatch, Card.batch_id == CardBatch.id).where(Card.code == check.code)
-    ).first()
+    which = read_slot(slot)
+    if not check.ok or which is None:
+        raise UnknownLink(_language_of_card(check.code) if check.ok else None)
+    if isinstance(which, int):
+        statement, params = _AT_POSITION, {"code": check.code, "position": which}
+    else:
+        statement, params = _FOR_PLATFORM, {"code": check.code, "platform": which}
+    with driver_connection() as connection:
+        cursor = connection.cursor()
+        row = _prepared(statement).run(cursor, params).fetchone()
+        if row is not None and visit.is_scan:
+            now = utcnow()
+            try:
+                _prepared(_RECORD_SCAN).run(cursor, {
+                    "card_id": row[2], "destination_id": row[0], "location_id": row[3], "now": now,
+                    "since": now - REPEAT_WINDOW, "device_class": device_class(visit.user_agent),
+                })
+            except db.engine.dialect.loaded_dbapi.Error:
+                # Counting is measurement: the customer is sent on even if the count is lost.
+                log.exception("scan not recorded")
+                connection.rollback()
+        cursor.close()
     if row is None:
-        raise NotFound()
-    printed = {destination["platform"] for destination in json.loads(row.content)["destinations"]}
-    if platform not in printed:
-        raise NotFound()
-    url = db.session.scalar(
-        select(ReviewDestination.url)
-        .where(
-            ReviewDestination.location_id == row.location_id,
-            ReviewDestination.platform == platform,
-            ReviewDestination.presence_only.is_(False),
-        )
-        .order_by(ReviewDestination.position)
-        .limit(1)
-    )
-    if url is None:
-        raise NotFound()
-    return url
+        raise UnknownLink(_language_of_card(check.code))
+    return row[1]
+
+
+class _Prepared:
+    """A statement compiled once for the database in use and run on the driver's cursor.
+
+    The tracked link is the app's hottest path; for its two small statements, SQLAlchemy's work
+    on every execution (cache key, execution context, result wrapping) cost more than the
+    queries themselves. Parameters still go through the columns' types (UTC datetimes).
+    """
+
+    def __init__(self, statement, dialect):
+        compiled = statement.compile(dialect=dialect)
+        # Values fixed in the statement, as LIMIT 1
+        self.defaults = {key: bind.value for key, bind in compiled.binds.items() if not bind.required}
+        self.sql = compiled.string
+        self.positions = compiled.positiontup if compiled.positional else None
+        self.processors = {
+            key: processor
+            for key, bind in compiled.binds.items()
+            if (processor := bind.type.bind_processor(dialect)) is not None
+        }
+
+    def run(self, cursor, params: dict):
+        values = {
+            key: self.processors[key](value) if key in self.processors else value
+            for key, value in (self.defaults | params).items()
+        }
+        cursor.execute(self.sql, tuple(values[key] for key in self.positions) if self.positions else values)
+        return cursor
+
+
+_PREPARED: dict[tuple[int, str], _Prepared] = {}
+
+
+def _prepared(statement) -> _Prepared:
+    dialect = db.engine.dialect
+    key = (id(statement), dialect.name)
+    if key not in _PREPARED:
+        _PREPARED[key] = _Prepared(statement, dialect)
+    return _PREPARED[key]
+
+
+def _language_of_card(code: str) -> str | None:
+    return db.session.scalar(select(Location.language).join(Card, Card.location_id == Location.id).where(Card.code == code))
+
+
+def shared_location_language() -> str | None:
+    """For a link that names no card: the language every location speaks, if they share one."""
+    languages = db.session.scalars(select(Location.language).distinct().limit(2)).all()
+    return languages[0] if len(languages) == 1 else None

@@ -7,14 +7,20 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import date, datetime
 
-from babel.dates import format_date
 from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.cards import (
+    SLOT_PLATFORM,
+    SLOT_POSITION,
+    PrintedDestination,
+    offer_expires_on,
+    printed_link,
+    validity_sentence,
+)
 from ..domain.codes import format_code, new_code
 from ..domain.errors import DomainError
 from ..domain.i18n import Message, N_
@@ -23,7 +29,7 @@ from ..domain.policy import Finding, check_campaign, has_errors
 from ..domain.spreadsheet import safe_cell
 from ..extensions import db
 from ..domain.wording import default_wording
-from ..models import LINK_MODES, Campaign, Card, CardBatch, User, utcnow
+from ..models import LINK_MODES, BatchDestination, Campaign, Card, CardBatch, User, utcnow
 from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
 from .database import end_read, write_transaction
@@ -120,8 +126,11 @@ def print_cards(
     """
     campaign, findings, layout, link_mode = _checked(order, user, location_id)
 
-    content = _content(campaign.location, CardWording.of(campaign), campaign.destinations, link_mode)
     printed_at = utcnow().replace(microsecond=0)
+    wording = CardWording.of(campaign)
+    expires_on = _expiry(wording, printed_at, campaign.location.timezone)
+    content = _content(campaign.location, wording, campaign.destinations, link_mode, expires_on)
+    destination_ids = [destination.id for destination in campaign.destinations]
     # Rendering takes seconds: hold no transaction meanwhile, so that a login, a progress update
     # or another print can write, and write batch and codes afterwards in one short transaction.
     # The PDF is handed out only once its codes are committed.
@@ -136,10 +145,17 @@ def print_cards(
                     location_id=campaign.location_id,
                     layout=layout.name,
                     link_mode=link_mode,
+                    offer_kind=wording.offer_kind,
+                    offer_text=wording.offer_text,
+                    offer_expires_on=expires_on,
                     card_count=order.count,
-                    content=json.dumps(content, ensure_ascii=False, sort_keys=True),
+                    content=_stored_content(content),
                     printed_at=printed_at,
                     printed_by_id=user.id if user else None,
+                    destinations=[
+                        BatchDestination(destination_id=destination_id, **printed)
+                        for destination_id, printed in zip(destination_ids, content["destinations"])
+                    ],
                 )
                 db.session.add(batch)
                 db.session.flush()
@@ -163,7 +179,7 @@ def print_cards(
 def reprint(batch_id: int, user: User | None = None, location_id: int | None = None) -> PrintedBatch:
     """The same PDF, byte for byte, from what the batch recorded."""
     batch = _batch(batch_id, user, location_id)
-    content = json.loads(batch.content)
+    content = _batch_content(batch)
     pdf = _render(batch.layout, content, _codes(batch), batch.printed_at)
     return PrintedBatch(batch.id, pdf, _filename(batch), ())
 
@@ -171,7 +187,7 @@ def reprint(batch_id: int, user: User | None = None, location_id: int | None = N
 def manifest_csv(batch_id: int, user: User | None = None, location_id: int | None = None) -> str:
     """One row per card: its code, then the URL of each QR code in print order."""
     batch = _batch(batch_id, user, location_id)
-    content = json.loads(batch.content)
+    content = _batch_content(batch)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     destinations = content["destinations"]
@@ -239,12 +255,19 @@ def _public_base_url() -> str:
     return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
 
 
-def _content(location, wording: CardWording, destinations, link_mode: str) -> dict:
+def _expiry(wording: CardWording, printed_at: datetime, timezone_name: str) -> date | None:
+    if wording.offer_kind == "none":
+        return None
+    return offer_expires_on(printed_at, timezone_name, wording.offer_validity_days, wording.ends_on)
+
+
+def _content(location, wording: CardWording, destinations, link_mode: str, expires_on: date | None) -> dict:
     """Everything the cards of a batch share, as printed (later edits do not change a reprint)."""
     registry = load_registry()
     return {
         "language": wording.language,
         "link_mode": link_mode,
+        "link_slot": SLOT_POSITION,
         "base_url": _public_base_url() if link_mode == "tracked" else "",
         "title": f"{wording.name} · {location.name}",
         "author": location.business.name,
@@ -256,50 +279,57 @@ def _content(location, wording: CardWording, destinations, link_mode: str) -> di
             "business": location.business.name,
             "location": location.name,
             "presence_line": wording.presence_line,
-            "validity": _validity(wording),
+            "validity": validity_sentence(expires_on, wording.language),
         },
         "destinations": [
             {
+                "position": position,
                 "platform": destination.platform,
                 "label": destination.label or registry[destination.platform].label,
                 "url": destination.url,
                 "display_url": destination.display_url,
             }
-            for destination in destinations
+            for position, destination in enumerate(destinations, start=1)
         ],
     }
 
 
-def _validity(wording: CardWording) -> str:
-    if wording.offer_kind == "none" or not wording.offer_validity_days:
-        return ""
-    until = date.today() + timedelta(days=wording.offer_validity_days)
-    if wording.ends_on and wording.ends_on < until:
-        until = wording.ends_on
-    template = default_wording(wording.language).offer_validity
-    return template.format(date=format_date(until, format="long", locale=wording.language))
+# Facts kept as the batch's columns and rows rather than in its JSON.
+_COLUMN_FACTS = ("destinations", "link_mode")
+
+
+def _stored_content(content: dict) -> str:
+    kept = {key: value for key, value in content.items() if key not in _COLUMN_FACTS}
+    kept["variables"] = {key: value for key, value in content["variables"].items() if key != "offer"}
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+
+
+def _batch_content(batch: CardBatch) -> dict:
+    """A batch's content as it was printed: its JSON joined with its columns and printed QR rows."""
+    content = json.loads(batch.content)
+    content["link_mode"] = batch.link_mode
+    content["variables"]["offer"] = batch.offer_text
+    content["destinations"] = [
+        {"position": d.position, "platform": d.platform, "label": d.label, "url": d.url, "display_url": d.display_url}
+        for d in batch.destinations
+    ]
+    return content
 
 
 def _qr_url(content: dict, destination: dict, code: str) -> str:
-    if content["link_mode"] == "tracked":
-        return f"{content['base_url']}/r/{code}/{destination['platform']}"
-    return destination["url"]
+    return _printed_link(content, destination, code).url
 
 
-def _short_url(content: dict, destination: dict, code: str) -> str:
-    if content["link_mode"] == "tracked":
-        host = urlsplit(content["base_url"]).netloc
-        return f"{host}/r/{code}/{destination['platform']}"
-    return destination["display_url"]
+def _printed_link(content: dict, destination: dict, code: str):
+    return printed_link(PrintedDestination(**destination), code, content["link_mode"], content["base_url"],
+                        content.get("link_slot", SLOT_PLATFORM))
 
 
 def _card_content(content: dict, code: str) -> CardContent:
+    links = [_printed_link(content, d, code) for d in content["destinations"]]
     return CardContent(
         variables={**content["variables"], "code": format_code(code)},
-        qr_items=tuple(
-            QrItem(url=_qr_url(content, d, code), label=d["label"], short_url=_short_url(content, d, code))
-            for d in content["destinations"]
-        ),
+        qr_items=tuple(QrItem(url=link.url, label=link.label, short_url=link.short_url) for link in links),
     )
 
 
@@ -347,7 +377,9 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     if not chosen:
         return "", findings, []
     link_mode = data.link_mode if _public_base_url() else "direct"
-    card = _card_content(_content(location, CardWording.of(data), chosen, link_mode), SAMPLE_CODE)
+    wording = CardWording.of(data)
+    expires_on = _expiry(wording, utcnow(), location.timezone)
+    card = _card_content(_content(location, wording, chosen, link_mode, expires_on), SAMPLE_CODE)
     try:
         return render_card_svg(layout, card), findings, legibility_notes(layout, card)
     except DomainError as error:
@@ -370,7 +402,7 @@ def slip_for_destination(user: User, location_id: int, destination_id: int, layo
     location = destination.location
     neutral = default_wording(location.language)
     wording = CardWording(destination.display_url, location.language, neutral.headline, neutral.body)
-    content = _content(location, wording, [destination], "direct")
+    content = _content(location, wording, [destination], "direct", None)
     card = CardContent(variables=content["variables"] | {"code": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"],
                         created_at=destination.created_at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug import exceptions as werkzeug_exceptions
@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from ..extensions import db
 from ..services.database import DatabaseBusy, is_lock_failure
 from ..services.errors import NotFound
+from ..domain.cards import TRACKED_PREFIX
+from .links import unknown_link_page
 
 HANDLED = (400, 403, 404, 405, 413, 429)
 RETRY_AFTER_SECONDS = 2
@@ -18,6 +20,9 @@ RETRY_AFTER_SECONDS = 2
 
 def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
+        if error.code == 404 and request.path.startswith(TRACKED_PREFIX):
+            # Whatever follows /r/, the person reading is a customer who scanned or typed a card.
+            return unknown_link_page()
         return render_template("errors/error.html", error=error), error.code
 
     def csrf_error(error: CSRFError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
@@ -12,8 +12,15 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 SESSION_LANGUAGE_KEY = "language"
 
 
+PAGE_LANGUAGE_KEY = "page_language"
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    # A page written for someone other than the reader's account (a card's customer) says so.
+    chosen = g.get(PAGE_LANGUAGE_KEY)
+    if chosen in languages:
+        return chosen
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get(SESSION_LANGUAGE_KEY)

@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
+from ..domain.cards import TRACKED_PREFIX
 from ..extensions import csrf, db
 from ..models import User
 
@@ -119,6 +121,17 @@ def _add_security_headers(response):
     return response
 
 
+class NoSessionOnTrackedLinks(SecureCookieSessionInterface):
+    """A tracked link is public and answered on a customer's phone: it neither reads nor sets the
+    session cookie, so nobody's session is loaded, checked or re-signed for it."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(TRACKED_PREFIX):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def register_security(app: Flask) -> None:
+    app.session_interface = NoSessionOnTrackedLinks()
     app.before_request(_check_csrf)
     app.after_request(_add_security_headers)

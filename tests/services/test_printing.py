@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -55,9 +59,7 @@ def test_printed_cards_have_unique_recorded_codes_and_readable_qr_codes(campaign
 def test_tracked_links_carry_each_cards_code(campaign):
     printed = print_cards(PrintOrder(campaign.id, 2, "business-card-10up-a4", link_mode="tracked"))
     rows = manifest_rows(printed.batch_id)
-    expected = sorted(
-        f"https://cards.example.com/r/{row['code']}/{platform}" for row in rows for platform in ("google", "tripadvisor")
-    )
+    expected = sorted(f"https://cards.example.com/r/{row['code']}/{position}" for row in rows for position in (1, 2))
     assert sorted(url for row in rows for url in (row["url_1"], row["url_2"])) == expected
     assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [expected]
 
@@ -123,3 +125,20 @@ def test_every_layouts_qr_codes_decode_to_the_manifest(campaign, layout, dpi):
         for first in range(0, len(rows), per_page)
     ]
     assert decoded_qr_codes_per_page(printed.pdf, dpi=dpi) == expected_pages
+
+
+def test_a_batch_records_its_offer_and_each_printed_qr_code(campaign, world):
+    campaign.ends_on = date(2027, 1, 10)
+    db.session.commit()
+    printed = print_cards(PrintOrder(campaign.id, 2, "business-card-10up-a4", link_mode="tracked"))
+    batch = db.session.get(CardBatch, printed.batch_id)
+    assert (batch.offer_kind, batch.offer_text) == ("thank_you", "Un café offert à votre prochaine visite")
+    paris_day = batch.printed_at.astimezone(ZoneInfo("Europe/Paris")).date()
+    assert batch.offer_expires_on == min(paris_day + timedelta(days=30), date(2027, 1, 10))
+    assert [(d.position, d.platform, d.url, d.destination_id) for d in batch.destinations] == [
+        (1, "google", GOOGLE_URL, campaign.destinations[0].id),
+        (2, "tripadvisor", TRIPADVISOR_URL, campaign.destinations[1].id),
+    ]
+    written = format_date(batch.offer_expires_on, format="long", locale="fr")
+    assert f"Offre valable jusqu’au {written}" in pdf_text(printed.pdf)
+    assert "destinations" not in json.loads(batch.content)

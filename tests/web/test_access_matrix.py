@@ -85,7 +85,7 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<any(up, down):direction>": "down",
         "<path:filename>": "css/app.css",
         "<code>": world.card_code,
-        "<platform>": "google",
+        "<slot>": "1",
     }
     for placeholder, value in values.items():
         rule = rule.replace(placeholder, value)

@@ -1,0 +1,241 @@
+"""Tracked-link speed: cta-kit's `/r/` against a minimal Flask app doing the same work.
+
+    .venv/bin/python bench/bench_redirect.py [--seconds 10] [--clients 4] [--slices 10] [--cards 500]
+
+Both apps are served by gunicorn (2 sync workers) on copies of one SQLite database holding a
+printed batch of tracked cards with two QR codes each. The load comes from other processes
+(--clients of them, each one request at a time on a new connection, as gunicorn's sync workers
+close them), walking through every card and position so that scans are inserted, then repeat
+inside the half-hour window. The baseline is bench/minimal_redirect.py: the same lookup, scan
+insert and 302, without sessions, extensions, code checking or user-agent reading.
+Both servers run at once and the load alternates between them in short slices, so that both
+meet the same machine load (it may be shared with other work).
+Then the same requests are timed in process, without HTTP, as microseconds per request.
+Goal: cta-kit's throughput within 1.5x of the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+         "Version/17.5 Mobile/15E148 Safari/604.1")
+GOAL = 1.5
+
+
+def app_config(database: Path, instance: Path) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SECRET_KEY": "bench-secret-key-that-is-long-enough-to-pass",
+        "PUBLIC_BASE_URL": "https://cards.example.com",
+        "AUTO_UPGRADE_DB": False,
+    }
+
+
+def build_database(database: Path, instance: Path, cards: int) -> list[str]:
+    """A migrated database with one location, two review sites and a printed tracked batch."""
+    from datetime import date
+
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from cta_kit import create_app
+    from cta_kit.extensions import db
+    from cta_kit.models import Business, Campaign, CampaignDestination, Card, Location, ReviewDestination
+    from cta_kit.services.printing import PrintOrder, print_cards
+
+    os.environ["CTA_KIT_INSTANCE_PATH"] = str(instance)
+    app = create_app(app_config(database, instance))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        business = Business(name="Bench Bistro")
+        location = Location(business=business, name="Bench Bistro", timezone="Europe/Paris", language="en")
+        sites = [
+            ReviewDestination(location=location, platform="google", entered="x", display_url="g.page",
+                              url="https://g.page/r/CRxVbH3c9kBFEAE/review", position=0),
+            ReviewDestination(location=location, platform="tripadvisor", entered="x", display_url="tripadvisor.com",
+                              url="https://www.tripadvisor.com/UserReviewEdit-g187147-d1234567.html", position=1),
+        ]
+        campaign = Campaign(
+            location=location, name="Bench", language="en", headline="Your opinion counts",
+            body="Where do you leave your reviews? Scan the code.", link_mode="tracked",
+            starts_on=date(2026, 1, 1),
+            featured=[CampaignDestination(destination=site, position=i) for i, site in enumerate(sites, 1)],
+        )
+        db.session.add_all([business, campaign])
+        db.session.commit()
+        batch_id = print_cards(PrintOrder(campaign.id, cards, "business-card-10up-a4")).batch_id
+        codes = list(db.session.scalars(select(Card.code).where(Card.batch_id == batch_id)))
+        db.session.remove()
+        db.engine.dispose()
+    return codes
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(target: str, database: Path, instance: Path, port: int) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CTA_KIT_")}
+    env.update(
+        BENCH_SQLITE_PATH=str(database),
+        CTA_KIT_DATABASE_URL=f"sqlite:///{database}",
+        CTA_KIT_INSTANCE_PATH=str(instance),
+        CTA_KIT_SECRET_KEY="bench-secret-key-that-is-long-enough-to-pass",
+        CTA_KIT_PUBLIC_BASE_URL="https://cards.example.com",
+        CTA_KIT_AUTO_UPGRADE_DB="false",
+    )
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--chdir", str(ROOT), "--log-level", "warning", target],
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def client(args) -> list[float]:
+    port, paths, deadline = args
+    latencies = []
+    index = 0
+    while time.monotonic() < deadline:
+        path = paths[index % len(paths)]
+        index += 1
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path, headers={"User-Agent": PHONE})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status != 302:
+            raise RuntimeError(f"{path}: HTTP {response.status}")
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def load(ports: dict[str, int], codes: list[str], clients: int, seconds: float, slices: int) -> dict[str, dict]:
+    """Load each server in turn for short slices, so that both meet the same machine load."""
+    paths = [f"/r/{code}/{position}" for code in codes for position in (1, 2)]
+    latencies: dict[str, list[float]] = {name: [] for name in ports}
+    busy: dict[str, float] = {name: 0.0 for name in ports}
+    offset = 0
+    with multiprocessing.Pool(clients) as pool:
+        for name, port in ports.items():  # warm-up: caches, connection pools, regexes
+            pool.map(client, [(port, paths[-50:], time.monotonic() + 1.0)] * clients)
+        for _ in range(slices):
+            for name, port in ports.items():
+                started = time.monotonic()
+                deadline = started + seconds / slices
+                jobs = [(port, paths[offset + i::clients], deadline) for i in range(clients)]
+                for result in pool.map(client, jobs):
+                    latencies[name].extend(result)
+                busy[name] += time.monotonic() - started
+            offset = (offset + 1) % clients
+    results = {}
+    for name, values in latencies.items():
+        values.sort()
+        results[name] = {
+            "rps": len(values) / busy[name],
+            "p50": statistics.median(values) * 1000,
+            "p99": values[int(len(values) * 0.99)] * 1000,
+        }
+    return results
+
+
+def in_process(database: Path, instance: Path, codes: list[str], requests: int, repeat: int = 5) -> dict[str, float]:
+    """CPU microseconds per request through each app's WSGI callable, without HTTP (best of
+    ``repeat``, the apps alternating)."""
+    from werkzeug.test import EnvironBuilder
+
+    os.environ["BENCH_SQLITE_PATH"] = str(database)
+    from bench.minimal_redirect import app as minimal
+    from cta_kit import create_app
+
+    apps = {"minimal Flask": minimal, "cta-kit": create_app(app_config(database, instance))}
+    paths = [f"/r/{code}/{position}" for code in codes for position in (1, 2)][:requests]
+    environs = [EnvironBuilder(path=path, headers={"User-Agent": PHONE}).get_environ() for path in paths]
+
+    def start_response(status, headers, exc_info=None):
+        assert status.startswith("302"), status
+
+    def run(app, batch):
+        for environ in batch:
+            for _chunk in app.wsgi_app(dict(environ), start_response):
+                pass
+
+    for app in apps.values():
+        run(app, environs[:50])
+    timings = {name: float("inf") for name in apps}
+    for _ in range(repeat):
+        for name, app in apps.items():
+            started = time.process_time()  # CPU time: the machine may be shared
+            run(app, environs)
+            timings[name] = min(timings[name], (time.process_time() - started) / len(environs) * 1e6)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--slices", type=int, default=10)
+    parser.add_argument("--cards", type=int, default=500)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        seed = tmp / "seed.sqlite3"
+        codes = build_database(seed, tmp / "instance", args.cards)
+        targets = {"minimal Flask": "bench.minimal_redirect:app", "cta-kit /r/": "cta_kit.wsgi:app"}
+        ports, servers = {}, []
+        try:
+            for name, target in targets.items():
+                database = tmp / f"{name.split()[0]}.sqlite3"
+                shutil.copy(seed, database)
+                ports[name] = free_port()
+                servers.append(serve(target, database, tmp / "instance", ports[name]))
+            results = load(ports, codes, args.clients, args.seconds, args.slices)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait()
+
+        print(f"gunicorn, 2 workers each, {args.clients} clients, {args.seconds:g} s per app "
+              f"in {args.slices} alternating slices")
+        print(f"{'':16}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
+        for name, result in results.items():
+            print(f"{name:16}{result['rps']:8.0f}{result['p50']:9.2f}{result['p99']:9.2f}")
+        ratio = results["minimal Flask"]["rps"] / results["cta-kit /r/"]["rps"]
+        print(f"baseline / cta-kit throughput: {ratio:.2f}x (goal: {GOAL}x or less)")
+
+        database = tmp / "in-process.sqlite3"
+        shutil.copy(seed, database)
+        timings = in_process(database, tmp / "instance", codes, min(1000, len(codes) * 2))
+        print("\nin process, per request: " + ", ".join(f"{name} {us:.0f} µs" for name, us in timings.items()))
+
+
+if __name__ == "__main__":
+    main()
