@@ -79,7 +79,7 @@
     }
     const data = await response.json();
     if (data.error === "csrf") return { session: false };
-    return { ok: response.ok, data };
+    return { session: true, ok: response.ok, data };
   }
 
   function setCounts(tally) {
