@@ -31,6 +31,7 @@ from ..domain.wording import default_wording
 from ..models import LINK_MODES, BatchDestination, Campaign, Card, CardBatch, User, utcnow
 from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
+from .database import begin_immediate
 from .errors import NotFound, ServiceError
 from .layouts import layout_named
 from .locations import location_for
@@ -145,6 +146,10 @@ def _print_batch(campaign: Campaign, destinations, count: int, layout, link_mode
         # Rendered before the write transaction, so the database is not locked while it draws;
         # the PDF is handed out only once its codes are committed.
         pdf = _render(layout.name, content, codes, printed_at)
+        # Tills print slips at the same moment: take SQLite's write lock before writing, or a
+        # transaction that read first fails with "database is locked".
+        db.session.commit()
+        begin_immediate()
         batch = CardBatch(
             campaign_id=campaign.id,
             location_id=campaign.location_id,

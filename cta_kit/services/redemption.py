@@ -50,6 +50,9 @@ def redeem(user: User, location_id: int, request: RedemptionRequest) -> Redempti
     replayed = _replay(request.key, location.id)
     if replayed is not None:
         return replayed
+    # Read then write: end the request's reading transaction and take SQLite's write lock
+    # before reading the card, or a concurrent redemption makes this one fail with "locked".
+    db.session.commit()
     begin_immediate()
     now = utcnow()
     setting = db.session.get(TillSetting, location.id)

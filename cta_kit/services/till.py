@@ -15,6 +15,7 @@ from ..domain.redemption import MAX_FAILED_PER_WINDOW
 from ..domain.till import NO_SITE_CHOICES, can_undo, day_bounds
 from ..extensions import db
 from ..models import Campaign, Location, Preference, ReviewDestination, TillSetting, User, utcnow
+from .database import begin_immediate
 from .errors import ServiceError
 from .locations import location_for
 
@@ -39,6 +40,7 @@ class LoggedPreference:
 
 def log_preference(user: User, location_id: int, data: PreferenceInput) -> LoggedPreference:
     location = location_for(user, location_id)
+    _write_from_here()
     existing = _by_key(data.key)
     if existing is not None:
         return _logged(existing, location)
@@ -70,6 +72,7 @@ def log_preference(user: User, location_id: int, data: PreferenceInput) -> Logge
 def undo_preference(user: User, location_id: int, key: str) -> dict[str, int]:
     """Take back the tap with this key, within the undo window; undoing twice is harmless."""
     location = location_for(user, location_id)
+    _write_from_here()
     preference = _by_key(key)
     if preference is None or preference.location_id != location.id:
         raise ServiceError({"key": Message(N_("There is no such entry to undo."))})
@@ -134,6 +137,12 @@ def set_till_campaign(owner: User, location_id: int, campaign_id: int | None) ->
         db.session.add(setting)
     setting.campaign_id = campaign_id
     db.session.commit()
+
+
+def _write_from_here() -> None:
+    """Read-then-write: hold SQLite's write lock from the first read on (see begin_immediate)."""
+    db.session.commit()
+    begin_immediate()
 
 
 def _by_key(key: str) -> Preference | None:
