@@ -153,7 +153,9 @@ def test_twenty_wrong_codes_in_an_hour_pause_redemption_and_tell_the_owner(app, 
     log_in(owner, world.owner)
     assert "paused until" in owner.get(f"/locations/{world.location.id}").get_data(as_text=True)
     # The pause ends after 15 minutes, and the old guesses do not start another one at once.
-    db.session.execute(update(TillSetting).values(redemption_paused_until=utcnow() - timedelta(seconds=1)))
+    for attempt in db.session.scalars(select(RedemptionAttempt)):
+        attempt.created_at -= timedelta(minutes=16)
+    db.session.execute(update(TillSetting).values(redemption_paused_until=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     assert redeem(staff_client, world, typo_of(world.card_code))["result"] == "typo"
     assert redeem(staff_client, world, world.card_code)["result"] == "redeemed"
@@ -185,6 +187,10 @@ def test_no_slip_for_a_presence_only_site_or_without_a_till_campaign(app, staff_
     yelp = add_destination_row(world.location, "yelp", "https://www.yelp.fr/biz/chez-nous", "yelp.fr", 5,
                                presence_only=True)
     db.session.commit()
+    page = staff_client.get(till(world)).get_data(as_text=True)
+    # Yelp is logged like any site but shown as presence: no QR asking for a review, no slip.
+    assert 'data-platform="yelp"' in page and f'id="till-qr-{yelp.id}"' not in page
+    assert staff_client.post(till(world) + "/preferences", json={"platform": "yelp", "key": key()}).status_code == 200
     response = staff_client.post(till(world) + "/slips", json={"destination": world.location.destinations[0].id})
     assert response.status_code == 400 and "campaign" in response.get_json()["message"]
     db.session.add(TillSetting(location_id=world.location.id, campaign_id=world.campaign_id))
