@@ -21,7 +21,7 @@ OLDEST_QUEUED_TAP = timedelta(days=2)
 SLIP_LAYOUTS = ("thermal-80mm", "thermal-58mm")
 
 _CLIENT_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
-FIELD_LIMITS = {"table": 40, "code": 32, "name": 120}
+FIELD_LIMITS = {"table": 40, "code": 32, "name": 120, "device": 64}
 
 
 class TillInputError(DomainError):

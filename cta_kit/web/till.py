@@ -81,7 +81,7 @@ def redeem(location_id: int):
     if not isinstance(code, str):
         _refuse(_("Type the card's code."))
     data = _parse(lambda: redemption.RedemptionRequest(
-        code=code, key=check_client_key(body.get("key")), device=optional_text(body.get("device"), "code")))
+        code=code, key=check_client_key(body.get("key")), device=optional_text(body.get("device"), "device")))
     answer = _serve(lambda: redemption.redeem(current_user, location_id, data))
     zone = location_for(current_user, location_id).timezone
     return jsonify(
