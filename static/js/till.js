@@ -226,6 +226,7 @@
       if (!answer.session) { blocked = true; showStatus(); return; }
       out.textContent = answer.data.message;
       out.dataset.result = answer.data.result || "error";
+      out.scrollIntoView({ block: "nearest" }); // above the bar of the last tap, on a phone
       if (answer.data.result === "redeemed") input.value = "";
     } catch (error) {
       out.textContent = texts.redeem_offline;
