@@ -54,28 +54,32 @@ def gunicorn(migrated_database, tmp_path):
         "CTA_KIT_AUTO_UPGRADE_DB": "false",
         "CTA_KIT_ARGON2_PARAMETERS": json.dumps(CHEAP_ARGON2),
     }
-    server = subprocess.Popen(
-        [binary, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "cta_kit.wsgi:app"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "gunicorn.log"  # a file, not a pipe: a full pipe would stall the workers
+    with open(log, "wb") as log_file:
+        server = subprocess.Popen(
+            [binary, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "--graceful-timeout", "5", "cta_kit.wsgi:app"],
+            env=env, stdout=subprocess.DEVNULL, stderr=log_file,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:  # refused, reset or timed out while the workers boot
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("gunicorn did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
-            time.sleep(0.2)
-    yield base
-    server.terminate()
     try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:  # refused, reset or timed out while the workers boot
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def logged_in_opener(base: str, login: str) -> urllib.request.OpenerDirector:
