@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from cta_kit import create_app
+from cta_kit.models import utcnow
 from cta_kit.domain.deployment import DeploymentSettings, deployment_problems, filesystem_of
 from cta_kit.extensions import db
 from cta_kit.models import ReviewDestination, User
@@ -166,7 +167,7 @@ def test_db_upgrade_on_an_empty_sqlite_database_then_backup(fresh_env, tmp_path)
     result = run_cta_kit(["backup", str(copy)], fresh_env, tmp_path)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(copy) as connection:
-        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 2
+        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 3
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     refused = run_cta_kit(["backup", str(copy)], fresh_env, tmp_path)
     assert refused.returncode != 0 and "exists already" in refused.stderr
@@ -182,7 +183,8 @@ def test_demo_on_a_new_instance_upgrades_the_database_first(fresh_env, tmp_path)
     assert "exists already" in second.stdout and "backed up" not in second.stdout
     database = tmp_path / "instance" / "cta-kit.sqlite3"
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 2
+        # the owner and two staff, once: running the demo twice adds nobody
+        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 3
         assert connection.execute("SELECT count(*) FROM business").fetchone()[0] == 1
 
 
@@ -214,6 +216,30 @@ def test_demo_creates_a_restaurant_and_is_rerunnable(runner, app):
     owner = db.session.scalar(select(User).where(User.login == "demo-owner@example.com"))
     platforms = [d.platform for d in db.session.scalars(select(ReviewDestination).order_by(ReviewDestination.position))]
     assert owner is not None and platforms[:2] == ["google", "tripadvisor"] and "yelp" in platforms
+
+
+def test_the_demo_till_has_weeks_of_history_made_once(runner, app):
+    from sqlalchemy import func
+
+    from cta_kit.models import Card, CardBatch, Preference, Scan
+
+    def count(query):
+        db.session.commit()
+        return db.session.scalar(query)
+
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output and "demo.staff2" in first.output
+    taps = count(select(func.count()).select_from(Preference))
+    scans = count(select(func.count()).select_from(Scan))
+    redeemed = count(select(func.count()).select_from(Card).where(Card.redeemed_at.is_not(None)))
+    assert taps > 100 and scans > 5 and redeemed > 3
+    assert count(select(func.count(func.distinct(Preference.user_id)))) == 2
+    assert count(select(func.max(Preference.created_at))) <= utcnow()
+    assert count(select(CardBatch.link_mode).where(CardBatch.card_count > 1)) == "tracked"
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0 and "demo.staff2" in second.output
+    assert count(select(func.count()).select_from(Preference)) == taps
+    assert count(select(func.count()).select_from(CardBatch)) == 1
 
 
 def test_backup_on_postgres_gives_pg_dump_guidance(runner, app, tmp_path):
@@ -356,6 +382,7 @@ def test_cards_print_checks_its_output_paths_before_printing(fresh_env, tmp_path
     (tmp_path / "a-file").write_text("")
     (tmp_path / "folder").mkdir()
     good = str(tmp_path / "cards.pdf")
+    batches_before = batch_count(tmp_path)  # the demo has printed its own
     bad_paths = [
         (["--out", "/no/such/dir/cards.pdf"], "No such file or directory"),
         (["--out", str(tmp_path / "folder")], "Is a directory"),
@@ -369,7 +396,7 @@ def test_cards_print_checks_its_output_paths_before_printing(fresh_env, tmp_path
             fresh_env, tmp_path,
         )
         assert_one_line_error(result, words)
-    assert batch_count(tmp_path) == 0
+    assert batch_count(tmp_path) == batches_before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "folder", "instance"]
 
 

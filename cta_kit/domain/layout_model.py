@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cta_kit.domain.errors import DomainError
 from cta_kit.domain.i18n import N_, Message
@@ -261,6 +261,30 @@ class Layout:
             for column in range(self.columns)
         )
 
+    def fitted_to(self, qr_count: int) -> Layout:
+        """A roll's slip as long as its content: the band of each unused QR box is cut out and
+        what lies below moves up, when nothing kept shares that band (codes side by side stay).
+
+        Sheets keep their geometry: their cards are cut from a fixed grid.
+        """
+        if not self.is_roll or len(self.panels) != 1:
+            return self
+        elements = list(self.panels[0].elements)
+        unused = sorted((e for e in elements if isinstance(e, QrElement) and e.slot > qr_count),
+                        key=lambda e: e.y, reverse=True)
+        unused_names = {box.name for box in unused}
+        height = self.card_height_mm
+        for box in unused:  # bottom-up, so a cut never moves the boxes still to look at
+            others = [e for e in elements if e is not box]
+            band_end = min((_top(e) for e in others if _top(e) > box.y), default=height)
+            if any(_top(e) < band_end and _bottom(e) > box.y for e in others if e.name not in unused_names):
+                continue  # a kept code shares the row (centred codes keep the file's spacing)
+            shift = band_end - box.y
+            elements = [_moved_up(e, shift) if _top(e) >= band_end else e for e in others]
+            height -= shift
+        panel = replace(self.panels[0], elements=tuple(elements), height=height)
+        return replace(self, card_height_mm=height, panels=(panel,))
+
     def qr_positions(self, panel: Panel, count: int) -> dict[int, tuple[float, float]]:
         """Where each slot's code goes on a card with `count` destinations.
 
@@ -277,3 +301,17 @@ class Layout:
         middle = (xs[0] + xs[-1]) / 2
         first = middle - pitch * (len(present) - 1) / 2
         return {e.slot: (first + i * pitch, e.y) for i, e in enumerate(present)}
+
+
+def _top(element: Element) -> float:
+    return element.extent[1]
+
+
+def _bottom(element: Element) -> float:
+    return element.extent[3]
+
+
+def _moved_up(element: Element, shift: float) -> Element:
+    if isinstance(element, LineElement):
+        return replace(element, y1=element.y1 - shift, y2=element.y2 - shift)
+    return replace(element, y=element.y - shift)

@@ -80,16 +80,30 @@ def render_cards(
     page_w, page_h = layout.page_size_mm
     buffer = io.BytesIO()
     canvas = _canvas(buffer, page_w, page_h, info)
-    origins = layout.card_origins_mm()
     legibility: list[Message] = []
-    for first in range(0, len(cards), layout.cards_per_page):
-        for (x, y), card in zip(origins, cards[first : first + layout.cards_per_page]):
-            _draw_card(canvas, layout, card, x * mm, (page_h - y - layout.card_height_mm) * mm, legibility)
-        if layout.crop_marks:
-            _draw_crop_marks(canvas, layout, page_h)
-        canvas.showPage()
-        if progress is not None:
-            progress(min(first + layout.cards_per_page, len(cards)), len(cards))
+    if layout.is_roll:
+        # One slip per page, each as long as its own content.
+        for done, card in enumerate(cards, start=1):
+            slip = layout.fitted_to(len(card.qr_items))
+            slip_w, slip_h = slip.page_size_mm
+            canvas.setPageSize((slip_w * mm, slip_h * mm))
+            (x, y), = slip.card_origins_mm()
+            _draw_card(canvas, slip, card, x * mm, (slip_h - y - slip.card_height_mm) * mm, legibility)
+            if slip.crop_marks:
+                _draw_crop_marks(canvas, slip, slip_h)
+            canvas.showPage()
+            if progress is not None:
+                progress(done, len(cards))
+    else:
+        origins = layout.card_origins_mm()
+        for first in range(0, len(cards), layout.cards_per_page):
+            for (x, y), card in zip(origins, cards[first : first + layout.cards_per_page]):
+                _draw_card(canvas, layout, card, x * mm, (page_h - y - layout.card_height_mm) * mm, legibility)
+            if layout.crop_marks:
+                _draw_crop_marks(canvas, layout, page_h)
+            canvas.showPage()
+            if progress is not None:
+                progress(min(first + layout.cards_per_page, len(cards)), len(cards))
     canvas.save()
     qrcodes.warn_once(legibility)
     return buffer.getvalue()

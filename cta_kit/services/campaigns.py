@@ -61,8 +61,10 @@ def _draft(source, platforms) -> CampaignDraft:
         every_nth=source.every_nth,
     )
 
-def findings_for(campaign: Campaign) -> list[Finding]:
-    return check_campaign(_draft(campaign, (destination.platform for destination in campaign.destinations)))
+def findings_for(campaign: Campaign, destinations=None) -> list[Finding]:
+    """The policy check of a campaign's cards, or of its wording with other sites (a till slip)."""
+    chosen = campaign.destinations if destinations is None else destinations
+    return check_campaign(_draft(campaign, (destination.platform for destination in chosen)))
 
 def draft_from_input(user: User, location_id: int, data: CampaignInput) -> CampaignDraft:
     """For a form that may not be saved yet (the editor's live check)."""

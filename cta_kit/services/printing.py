@@ -125,18 +125,48 @@ def print_cards(
     ``progress(cards_drawn, total)`` follows the rendering, for a progress bar.
     """
     campaign, findings, layout, link_mode = _checked(order, user, location_id)
+    return _print_batch(campaign, campaign.destinations, order.count, layout, link_mode, user, findings, progress)
 
+
+def print_till_slip(user: User, location_id: int, destination_id: int, layout_name: str) -> PrintedBatch:
+    """A one-card batch of the till's campaign featuring the one site this customer uses: a real
+    card, with a code to redeem and a tracked link when the app has a public address."""
+    from .destinations import destination_for
+    from .till import till_campaign
+
+    destination = destination_for(user, location_id, destination_id)
+    campaign = till_campaign(destination.location)
+    if campaign is None:
+        raise ServiceError({"": Message(N_("The owner has not chosen the till's campaign yet: show the QR code instead."))})
+    if destination.presence_only:
+        raise ServiceError(
+            {"": Message(N_("%(site)s forbids asking for reviews, so there is no slip for it."),
+                         {"site": load_registry()[destination.platform].label})}
+        )
+    layout = layout_named(layout_name)
+    if not layout.is_roll:
+        raise ServiceError({"layout": Message(N_("Slips are printed on a receipt-printer roll layout."))})
+    findings = findings_for(campaign, [destination])
+    if has_errors(findings):
+        raise PrintRefused(findings)
+    link_mode = "tracked" if _public_base_url() else "direct"
+    _check_order(PrintOrder(campaign.id, 1, layout.name, link_mode), campaign, layout, link_mode)
+    return _print_batch(campaign, [destination], 1, layout, link_mode, user, findings)
+
+
+def _print_batch(campaign: Campaign, destinations, count: int, layout, link_mode: str, user: User | None,
+                 findings: list[Finding], progress: Callable[[int, int], None] | None = None) -> PrintedBatch:
     printed_at = utcnow().replace(microsecond=0)
     wording = CardWording.of(campaign)
     expires_on = _expiry(wording, printed_at, campaign.location.timezone)
-    content = _content(campaign.location, wording, campaign.destinations, link_mode, expires_on)
-    destination_ids = [destination.id for destination in campaign.destinations]
-    # Rendering takes seconds: hold no transaction meanwhile, so that a login, a progress update
-    # or another print can write, and write batch and codes afterwards in one short transaction.
-    # The PDF is handed out only once its codes are committed.
+    content = _content(campaign.location, wording, destinations, link_mode, expires_on)
+    destination_ids = [destination.id for destination in destinations]
+    # Rendering takes seconds: hold no transaction meanwhile, so that a login, a progress update,
+    # a till's slip or another print can write, and write batch and codes afterwards in one short
+    # transaction. The PDF is handed out only once its codes are committed.
     end_read()
     for attempt in range(CODE_ATTEMPTS):
-        codes = _unique_codes(order.count)
+        codes = _unique_codes(count)
         pdf = _render(layout.name, content, codes, printed_at, progress)
         try:
             with write_transaction():
@@ -148,7 +178,7 @@ def print_cards(
                     offer_kind=wording.offer_kind,
                     offer_text=wording.offer_text,
                     offer_expires_on=expires_on,
-                    card_count=order.count,
+                    card_count=count,
                     content=_stored_content(content),
                     printed_at=printed_at,
                     printed_by_id=user.id if user else None,
@@ -182,6 +212,15 @@ def reprint(batch_id: int, user: User | None = None, location_id: int | None = N
     content = _batch_content(batch)
     pdf = _render(batch.layout, content, _codes(batch), batch.printed_at)
     return PrintedBatch(batch.id, pdf, _filename(batch), ())
+
+
+def reprint_till_slip(user: User, location_id: int, batch_id: int) -> PrintedBatch:
+    """A till slip again (the till opens the PDF it just printed). Staff see slips, never sheets
+    of cards, whose codes are the owner's to hand out."""
+    batch = _batch(batch_id, user, location_id)
+    if batch.card_count != 1 or not layout_named(batch.layout).is_roll:
+        raise NotFound()
+    return reprint(batch.id, user, location_id)
 
 
 def manifest_csv(batch_id: int, user: User | None = None, location_id: int | None = None) -> str:

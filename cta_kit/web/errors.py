@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug import exceptions as werkzeug_exceptions
@@ -26,6 +26,8 @@ def register_error_pages(app: Flask) -> None:
         return render_template("errors/error.html", error=error), error.code
 
     def csrf_error(error: CSRFError):
+        if request.is_json:  # the till's script asks for a new login rather than showing a page
+            return jsonify(error="csrf", message=error.description), 400
         return render_template("errors/error.html", error=error, csrf=True), 400
 
     def server_error(error: Exception):

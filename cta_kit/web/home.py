@@ -29,6 +29,8 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     locations = current_user.locations
+    if len(locations) == 1 and not current_user.is_owner:  # staff work at the till
+        return redirect(url_for("till.page", location_id=locations[0].id))
     if len(locations) == 1:
         return redirect(url_for("locations.detail", location_id=locations[0].id))
     return redirect(url_for("locations.index"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel.dates import format_datetime
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -34,7 +37,13 @@ def translate(message: Message) -> str:
     return gettext(message.text, **message.params)
 
 
+def local_time(moment: datetime, timezone_name: str) -> str:
+    """A moment as the clock on the location's wall shows it, in the reader's language."""
+    return format_datetime(moment, "short", tzinfo=timezone_name, locale=str(get_locale() or "en"))
+
+
 def register_i18n(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals.update(
         language_names=LANGUAGE_NAMES,
         current_language=lambda: str(get_locale() or "en"),

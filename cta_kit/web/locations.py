@@ -10,6 +10,7 @@ from ..domain.platforms import load_registry
 from ..forms import ActionForm, LocationForm, apply_service_errors
 from ..services import locations as service
 from ..services.errors import ServiceError
+from ..services.till import till_overview
 from .security import owner_required, rerender_on_csrf_failure
 
 bp = Blueprint("locations", __name__, url_prefix="/locations")
@@ -26,7 +27,8 @@ def index():
 def detail(location_id: int):
     location = service.location_for(current_user, location_id)
     return render_template(
-        "locations/detail.html", location=location, platforms=load_registry(), action_form=ActionForm()
+        "locations/detail.html", location=location, platforms=load_registry(), action_form=ActionForm(),
+        till=till_overview(current_user, location_id),
     )
 
 

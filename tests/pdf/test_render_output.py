@@ -97,9 +97,10 @@ def test_every_qr_code_decodes_to_exactly_the_expected_links(rendered, dpi):
 
 def test_page_size_matches_the_layout(rendered):
     reader = pypdf.PdfReader(rendered.path)
-    width, height = rendered.layout.page_size_mm
     assert len(reader.pages) == len(pages_of(rendered))
-    for page in reader.pages:
+    for page, page_cards in zip(reader.pages, pages_of(rendered)):
+        layout = rendered.layout.fitted_to(len(page_cards[0].qr_items)) if rendered.layout.is_roll else rendered.layout
+        width, height = layout.page_size_mm
         assert float(page.mediabox.width) == pytest.approx(width * PT_PER_MM, abs=0.5)
         assert float(page.mediabox.height) == pytest.approx(height * PT_PER_MM, abs=0.5)
 
@@ -236,6 +237,24 @@ def test_render_slip_prints_one_slip_per_page(layouts, info, sample_cards):
     assert float(reader.pages[0].mediabox.height) == pytest.approx(layout.slip_height_mm * PT_PER_MM, abs=0.5)
     with pytest.raises(ValueError):
         render_slip(layouts["business-card-10up-a4"], sample_cards(1)[0], info)
+
+
+def test_a_58mm_slip_is_as_long_as_its_codes_and_an_80mm_slip_keeps_its_row(layouts, info, sample_cards):
+    from tests.pdf_readback import decoded_qr_codes_per_page
+
+    cards = sample_cards(3)  # 1, 2 and 3 codes
+    stacked = pypdf.PdfReader(io.BytesIO(render_cards(layouts["thermal-58mm"], cards, info))).pages
+    heights = [float(page.mediabox.height) / PT_PER_MM for page in stacked]
+    # Each missing code takes its 33 mm band with it; three codes fill the file's whole slip.
+    assert heights[2] == pytest.approx(layouts["thermal-58mm"].slip_height_mm, abs=0.2)
+    assert heights[1] == pytest.approx(heights[2] - 33, abs=0.2) and heights[0] == pytest.approx(heights[2] - 66, abs=0.2)
+    pdf = render_cards(layouts["thermal-58mm"], cards, info)
+    assert decoded_qr_codes_per_page(pdf) == [sorted(item.url for item in card.qr_items) for card in cards]
+    assert [card.variables["code"] in text for card, text in
+            zip(cards, (page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))] == [True] * 3
+    row = pypdf.PdfReader(io.BytesIO(render_cards(layouts["thermal-80mm"], cards, info))).pages
+    assert {round(float(page.mediabox.height), 1) for page in row} == {
+        round(layouts["thermal-80mm"].slip_height_mm * PT_PER_MM, 1)}
 
 
 def test_a_card_with_more_codes_than_slots_is_refused(info, tmp_path, sample_cards):

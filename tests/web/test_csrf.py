@@ -96,3 +96,28 @@ def test_setup_on_a_fresh_install_needs_a_token(csrf_app):
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     response = client.post("/setup", data={**data, "csrf_token": csrf_token(client, "/setup")})
     assert response.status_code == 302
+
+
+def test_the_till_sends_its_token_in_a_header_and_a_refusal_is_json(csrf_app, printed_world):
+    from cta_kit.models import Preference, RedemptionAttempt
+
+    world = printed_world
+    client = csrf_app.test_client()
+    log_in_with_token(client, world.staff)
+    till = f"/locations/{world.location.id}/till"
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get(till).get_data(as_text=True))
+    assert meta
+    for path, body in (("/preferences", {"platform": "google", "key": "till-csrf-0001"}),
+                       ("/redemptions", {"code": world.card_code, "key": "till-csrf-0002"}),
+                       ("/preferences/undo", {"key": "till-csrf-0001"}),
+                       ("/slips", {"destination": world.location.destinations[0].id})):
+        refused = client.post(till + path, json=body)
+        assert refused.status_code == 400 and refused.get_json()["error"] == "csrf", path
+    assert db.session.scalar(select(func.count()).select_from(Preference)) == 0
+    assert db.session.scalar(select(func.count()).select_from(RedemptionAttempt)) == 0
+    accepted = client.post(till + "/preferences", json={"platform": "google", "key": "till-csrf-0001"},
+                           headers={"X-CSRFToken": meta.group(1)})
+    assert accepted.status_code == 200 and accepted.get_json()["id"]
+    answered = client.post(till + "/redemptions", json={"code": world.card_code, "key": "till-csrf-0002"},
+                           headers={"X-CSRFToken": meta.group(1)})
+    assert answered.get_json()["result"] == "redeemed"
