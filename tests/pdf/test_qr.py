@@ -29,8 +29,8 @@ def payloads(count, seed=11):
     return ["".join(rng.choice(ALPHABET) for _ in range(rng.choice(lengths))) for _ in range(count)]
 
 
-def reference(payload, level):
-    qr = qrcode.QRCode(error_correction=qr_level_constant(level), border=0)
+def reference(payload, level, mask=None):
+    qr = qrcode.QRCode(error_correction=qr_level_constant(level), border=0, mask_pattern=mask)
     qr.add_data(payload)
     qr.make()
     return tuple(bytes(row).translate(TO_ASCII) for row in qr.modules)
@@ -40,6 +40,14 @@ def reference(payload, level):
 def test_same_matrix_as_qrcode_with_its_best_mask(payload):
     symbol = encode(payload)
     assert symbol.lines == reference(payload, symbol.level)
+
+
+@pytest.mark.parametrize("mask", range(8))
+def test_a_given_mask_builds_qrcodes_matrix_with_that_mask(mask):
+    for payload in payloads(5, seed=mask):
+        symbol = encode(payload, mask=mask)
+        assert symbol.mask == mask
+        assert symbol.lines == reference(payload, symbol.level, mask)
 
 
 def test_penalty_equals_qrcode_lost_point_for_every_mask():

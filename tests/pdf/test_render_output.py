@@ -22,6 +22,7 @@ from cta_kit.pdf.qr import QrLegibilityWarning, QrTooSmall, encode
 from cta_kit.pdf.render import CardContent, QrItem, RenderError, crop_mark_segments, render_cards, render_slip
 
 PT_PER_MM = 72 / 25.4
+TEXT_HEADLINE = "Liked Łódź Žluťoučký's café?"
 LAYOUT_DIR = Path(__file__).resolve().parents[2] / "print_layouts"
 LAYOUT_NAMES = sorted(p.stem for p in LAYOUT_DIR.glob("*.toml"))
 
@@ -167,6 +168,18 @@ def test_codes_and_text_every_card_shares_are_drawn_once_and_placed_on_each_card
     for image, page_cards in zip(images, [cards[:10], cards[10:]]):
         found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
         assert sorted(b.text for b in found) == sorted(item.url for card in page_cards for item in card.qr_items)
+
+
+def test_with_a_link_per_card_the_shared_text_is_drawn_once_and_each_code_on_its_card(layouts, info, sample_cards):
+    layout = layouts["business-card-10up-a4"]
+    cards = sample_cards(12, qr_counts=(2,))
+    reader = pypdf.PdfReader(io.BytesIO(render_cards(layout, cards, info)))
+    (form,) = [x.get_object() for x in reader.pages[0]["/Resources"]["/XObject"].values()]
+    assert painted(form)[0] == 0
+    assert b"Tf" in form.get_data()  # the headline, body and offer are in the form
+    for page, page_cards in zip(reader.pages, [cards[:10], cards[10:]]):
+        assert painted(page)[0] == 2 * len(page_cards)
+        assert page.extract_text().count(TEXT_HEADLINE) == len(page_cards)
 
 
 def test_metadata(rendered, info):
