@@ -19,9 +19,10 @@ Cases, each against a named reference measured in the same run:
 
 Every case of every round runs in its own subprocess (peak memory, ru_maxrss, is that case's
 alone), and the cases alternate round by round, so a machine busy in one round slows every case
-of it rather than one case; ratios are the medians of the per-round ratios. Times cover
-rendering only (building the card records is excluded), after a 10-card warm-up, as a running
-server would be. The baseline renders at most --baseline-cards cards per round (its time per
+of it rather than one case (every other round runs them in reverse order); ratios are the
+medians of the per-round ratios, by wall clock and by CPU time (steadier on a shared machine).
+Times cover rendering only (building the card records is excluded), after a 10-card warm-up,
+as a running server would be. The baseline renders at most --baseline-cards cards per round (its time per
 card does not depend on the batch size, and 10,000 cards take minutes); 0 lifts the cap.
 After timing, every QR code of the first page is decoded with zxing-cpp and compared with the
 links the page should carry. Both renderers write with ReportLab's ASCII85 wrapping off.
@@ -223,8 +224,9 @@ def main() -> None:
     runs: dict[tuple[str, int], list[dict]] = {(case, count): [] for case in CASES for count in args.cards}
     for round_number in range(1, args.rounds + 1):
         started = time.perf_counter()
+        order = CASES if round_number % 2 else CASES[::-1]  # no case always runs first, or last
         for count in args.cards:
-            for case in CASES:
+            for case in order:
                 runs[case, count].append(run_once(case, cards_for(case, count)))
         print(f"round {round_number} done in {time.perf_counter() - started:.0f} s", flush=True)
 
