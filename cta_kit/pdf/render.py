@@ -15,24 +15,14 @@ from functools import lru_cache
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from cta_kit.domain.errors import DomainError
 from cta_kit.domain.i18n import N_, Message
-from cta_kit.domain.layouts import (
-    CARD_VARIABLES,
-    Layout,
-    LineElement,
-    LogoElement,
-    Panel,
-    QrElement,
-    TextElement,
-    TextStyle,
-)
+from cta_kit.domain.layouts import CARD_VARIABLES, Layout
 from cta_kit.pdf import qr as qrcodes
 from cta_kit.pdf.fonts import font_name
-from cta_kit.pdf.text import fit_box
+from cta_kit.pdf.panels import CardPainter
 
 CROP_MARK_WIDTH = 0.25  # pt: a hairline the guillotine blade covers
 
@@ -80,32 +70,38 @@ def render_cards(
     page_w, page_h = layout.page_size_mm
     buffer = io.BytesIO()
     canvas = _canvas(buffer, page_w, page_h, info)
-    legibility: list[Message] = []
     if layout.is_roll:
-        # One slip per page, each as long as its own content.
+        # One slip per page, each as long as its own content; slips of one shape share a painter.
+        painters: dict[int, tuple[Layout, CardPainter]] = {}
+        for codes in sorted({len(card.qr_items) for card in cards}):
+            slip = layout.fitted_to(codes)
+            painters[codes] = (slip, CardPainter(canvas, slip, [c for c in cards if len(c.qr_items) == codes], f"Slip{codes}"))
         for done, card in enumerate(cards, start=1):
-            slip = layout.fitted_to(len(card.qr_items))
+            slip, painter = painters[len(card.qr_items)]
             slip_w, slip_h = slip.page_size_mm
             canvas.setPageSize((slip_w * mm, slip_h * mm))
             (x, y), = slip.card_origins_mm()
-            _draw_card(canvas, slip, card, x * mm, (slip_h - y - slip.card_height_mm) * mm, legibility)
+            painter.draw(card, x * mm, (slip_h - y - slip.card_height_mm) * mm)
             if slip.crop_marks:
                 _draw_crop_marks(canvas, slip, slip_h)
             canvas.showPage()
             if progress is not None:
                 progress(done, len(cards))
+        notes = [note for _, painter in painters.values() for note in painter.notes]
     else:
+        painter = CardPainter(canvas, layout, cards)
         origins = layout.card_origins_mm()
         for first in range(0, len(cards), layout.cards_per_page):
             for (x, y), card in zip(origins, cards[first : first + layout.cards_per_page]):
-                _draw_card(canvas, layout, card, x * mm, (page_h - y - layout.card_height_mm) * mm, legibility)
+                painter.draw(card, x * mm, (page_h - y - layout.card_height_mm) * mm)
             if layout.crop_marks:
                 _draw_crop_marks(canvas, layout, page_h)
             canvas.showPage()
             if progress is not None:
                 progress(min(first + layout.cards_per_page, len(cards)), len(cards))
+        notes = painter.notes
     canvas.save()
-    qrcodes.warn_once(legibility)
+    qrcodes.warn_once(notes)
     return buffer.getvalue()
 
 
@@ -158,51 +154,6 @@ def _canvas(buffer, page_w: float, page_h: float, info: DocumentInfo) -> Canvas:
     return canvas
 
 
-def _draw_card(canvas: Canvas, layout: Layout, card: CardContent, left: float, bottom: float, notes) -> None:
-    for panel in layout.panels:
-        canvas.saveState()
-        x = left + panel.x * mm
-        y = bottom + (layout.card_height_mm - panel.y - panel.height) * mm
-        if panel.rotation == 180:
-            # Turned about its centre, so the back of a folded tent reads upright.
-            canvas.translate(x + panel.width * mm, y + panel.height * mm)
-            canvas.rotate(180)
-        else:
-            canvas.translate(x, y)
-        _draw_panel(canvas, layout, panel, card, notes)
-        canvas.restoreState()
-
-
-def _draw_panel(canvas: Canvas, layout: Layout, panel: Panel, card: CardContent, notes) -> None:
-    """Coordinates from here on: pt, origin at the panel's bottom-left."""
-    height = panel.height * mm
-    positions = layout.qr_positions(panel, len(card.qr_items))
-    for element in panel.elements:
-        if isinstance(element, TextElement):
-            box = (element.x * mm, height - element.y * mm, element.width * mm, element.height * mm)
-            _draw_text(canvas, element.text.render(card.variables), box, element.style)
-        elif isinstance(element, QrElement) and element.slot in positions:
-            item = card.qr_items[element.slot - 1]
-            x, y = positions[element.slot]
-            _draw_qr(canvas, element, item, card, x, y, height, notes)
-        elif isinstance(element, LogoElement) and card.logo:
-            image = ImageReader(io.BytesIO(card.logo))
-            canvas.drawImage(
-                image,
-                element.x * mm,
-                height - (element.y + element.height) * mm,
-                element.width * mm,
-                element.height * mm,
-                preserveAspectRatio=True,
-                anchor="c",
-                mask="auto",
-            )
-        elif isinstance(element, LineElement):
-            canvas.setLineWidth(element.thickness)
-            canvas.setDash([d * mm for d in element.dash] if element.dash else [])
-            canvas.line(element.x1 * mm, height - element.y1 * mm, element.x2 * mm, height - element.y2 * mm)
-
-
 def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
     """What the renderer would warn about this card's QR codes (too-small ones raise QrTooSmall)."""
     check_card(layout, card)
@@ -214,31 +165,6 @@ def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
             if note and note not in notes:
                 notes.append(note)
     return notes
-
-
-def _draw_qr(canvas, element: QrElement, item: QrItem, card: CardContent, x, y, height, notes) -> None:
-    symbol = qrcodes.encode(item.url)
-    note = qrcodes.check_module_size(symbol, element.size, element.name)
-    if note:
-        notes.append(note)
-    qrcodes.draw_qr(canvas, symbol, x * mm, height - (y + element.size) * mm, element.size)
-    values = {**card.variables, "platform_label": item.label, "short_url": item.short_url}
-    left = (x + element.size / 2 - element.caption_width / 2) * mm
-    top = height - (y + element.size + element.caption_gap) * mm
-    for line, template in enumerate(element.caption):
-        box = (left, top - line * element.caption_line_height * mm, element.caption_width * mm, element.caption_line_height * mm)
-        _draw_text(canvas, template.render(values), box, element.caption_style(line))
-
-
-def _draw_text(canvas: Canvas, text: str, box: tuple[float, float, float, float], style: TextStyle) -> None:
-    """Draw `text` in the box (left, top, width, height) pt."""
-    if not text:
-        return
-    x, top, width, height = box
-    fitted = fit_box(text, style, width, height)
-    canvas.setFont(fitted.font, fitted.font_size)
-    for line, dx, below in zip(fitted.lines, fitted.x_offsets(width, style.align), fitted.baselines(0, height, style.valign)):
-        canvas.drawString(x + dx, top - below, line)
 
 
 def crop_mark_segments(layout: Layout) -> list[tuple[float, float, float, float]]:

@@ -29,8 +29,8 @@ def payloads(count, seed=11):
     return ["".join(rng.choice(ALPHABET) for _ in range(rng.choice(lengths))) for _ in range(count)]
 
 
-def reference(payload, level):
-    qr = qrcode.QRCode(error_correction=qr_level_constant(level), border=0)
+def reference(payload, level, mask=None):
+    qr = qrcode.QRCode(error_correction=qr_level_constant(level), border=0, mask_pattern=mask)
     qr.add_data(payload)
     qr.make()
     return tuple(bytes(row).translate(TO_ASCII) for row in qr.modules)
@@ -40,6 +40,14 @@ def reference(payload, level):
 def test_same_matrix_as_qrcode_with_its_best_mask(payload):
     symbol = encode(payload)
     assert symbol.lines == reference(payload, symbol.level)
+
+
+@pytest.mark.parametrize("mask", range(8))
+def test_a_given_mask_builds_qrcodes_matrix_with_that_mask(mask):
+    for payload in payloads(5, seed=mask):
+        symbol = encode(payload, mask=mask)
+        assert symbol.mask == mask
+        assert symbol.lines == reference(payload, symbol.level, mask)
 
 
 def test_penalty_equals_qrcode_lost_point_for_every_mask():
@@ -75,16 +83,22 @@ def test_rectangles_cover_exactly_the_dark_modules():
         assert len(symbol.rectangles()) < runs  # repeated runs merged downwards
 
 
-def test_drawn_as_one_path_of_integer_rectangles():
+def test_drawn_as_one_path_of_integer_row_runs_covering_exactly_the_dark_modules():
     symbol = encode("https://cards.example.com/r/KG65MF8F547/google")
     canvas = Canvas(io.BytesIO(), pageCompression=0)
     draw_qr(canvas, symbol, 10, 20, 22.5)
     code = canvas._code  # what this page's content stream will contain
     paths = [c for c in code if " re" in c]
     assert len(paths) == 1
-    assert re.fullmatch(r"(n )?(\d+ \d+ \d+ \d+ re ?)+", paths[0])
-    assert paths[0].count(" re") == len(symbol.rectangles())
-    assert code[code.index(paths[0]) + 1] == "f"  # filled once, non-zero rule
+    assert re.fullmatch(r"\d+ \d+ \d+ 1 re( \d+ \d+ \d+ 1 re)*", paths[0])
+    n = symbol.size
+    grid = [[0] * n for _ in range(n)]
+    for x, y, w, _ in re.findall(r"(\d+) (\d+) (\d+) (1) re", paths[0]):
+        for col in range(int(x), int(x) + int(w)):
+            grid[n - 1 - int(y)][col] += 1
+    assert [bytes(b"01"[v] for v in row) for row in grid] == list(symbol.lines)
+    index = code.index(paths[0])
+    assert code[index - 1].startswith("q ") and code[index + 1] == "f Q"  # filled once, non-zero rule
 
 
 def test_svg_path_has_one_subpath_per_rectangle_offset_by_the_quiet_zone():

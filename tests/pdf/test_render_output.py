@@ -19,9 +19,10 @@ from PIL import Image
 
 from cta_kit.domain.layouts import QR_QUIET_ZONE_MODULES, QrElement, load_layout
 from cta_kit.pdf.qr import QrLegibilityWarning, QrTooSmall, encode
-from cta_kit.pdf.render import RenderError, crop_mark_segments, render_cards, render_slip
+from cta_kit.pdf.render import CardContent, QrItem, RenderError, crop_mark_segments, render_cards, render_slip
 
 PT_PER_MM = 72 / 25.4
+TEXT_HEADLINE = "Liked Łódź Žluťoučký's café?"
 LAYOUT_DIR = Path(__file__).resolve().parents[2] / "print_layouts"
 LAYOUT_NAMES = sorted(p.stem for p in LAYOUT_DIR.glob("*.toml"))
 
@@ -124,14 +125,62 @@ def test_text_is_embedded_unicode(rendered):
     assert font_lines and all("DejaVuSans" in line and " yes yes yes " in line for line in font_lines)
 
 
+def painted(stream) -> tuple[int, list[str]]:
+    """(QR paths filled, images drawn) by a page or form, following the forms it draws."""
+    content = (stream.get_contents() if isinstance(stream, pypdf.PageObject) else stream).get_data().decode("latin-1")
+    fills, images = len(re.findall(r"\bre\s+f\*?\s", content)), []
+    xobjects = (stream.get("/Resources") or {}).get("/XObject") or {}
+    for name in re.findall(r"(/\S+)\s+Do\b", content):
+        xobject = xobjects[name].get_object()
+        if xobject["/Subtype"] == "/Form":
+            inner_fills, inner_images = painted(xobject)
+            fills, images = fills + inner_fills, images + inner_images
+        else:
+            images.append(xobject["/Subtype"])
+    return fills, images
+
+
 def test_qr_codes_are_vector_paths_one_per_code(rendered):
     reader = pypdf.PdfReader(rendered.path)
     for page, page_cards in zip(reader.pages, pages_of(rendered)):
-        xobjects = page["/Resources"].get("/XObject") or {}
-        assert all(x.get_object()["/Subtype"] != "/Image" for x in xobjects.values())
-        content = page.get_contents().get_data().decode("latin-1")
-        fills = re.findall(r"\bre\s+f\*?\s", content)
-        assert len(fills) == len(placed_codes(rendered.layout, page_cards))
+        fills, images = painted(page)
+        assert images == []
+        assert fills == len(placed_codes(rendered.layout, page_cards))
+
+
+def test_codes_and_text_every_card_shares_are_drawn_once_and_placed_on_each_card(layouts, info, tmp_path):
+    layout = layouts["business-card-10up-a4"]
+    links = (QrItem("https://g.page/r/bistro/review", "Google", "g.page/r/bistro"),
+             QrItem("https://www.tripadvisor.com/bistro", "Tripadvisor", "tripadvisor.com/bistro"))
+    cards = [CardContent({"headline": "Tell us how it was", "code": f"CODE-{i:04d}"}, links) for i in range(12)]
+    path = tmp_path / "direct.pdf"
+    path.write_bytes(render_cards(layout, cards, info))
+    reader = pypdf.PdfReader(path)
+    forms = [x.get_object() for x in reader.pages[0]["/Resources"]["/XObject"].values()]
+    assert len(forms) == 1 and forms[0]["/Subtype"] == "/Form"
+    assert painted(forms[0])[0] == 2  # each link encoded and drawn once, in the form
+    for page, page_cards in zip(reader.pages, [cards[:10], cards[10:]]):
+        assert page.get_contents().get_data().count(b" Do") == len(page_cards)
+        assert painted(page)[0] == 2 * len(page_cards)
+        text = page.extract_text()
+        assert all(card.variables["code"] in text for card in page_cards)
+        assert text.count("Tell us how it was") == len(page_cards)
+    images = rasterise(path, 150)
+    for image, page_cards in zip(images, [cards[:10], cards[10:]]):
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        assert sorted(b.text for b in found) == sorted(item.url for card in page_cards for item in card.qr_items)
+
+
+def test_with_a_link_per_card_the_shared_text_is_drawn_once_and_each_code_on_its_card(layouts, info, sample_cards):
+    layout = layouts["business-card-10up-a4"]
+    cards = sample_cards(12, qr_counts=(2,))
+    reader = pypdf.PdfReader(io.BytesIO(render_cards(layout, cards, info)))
+    (form,) = [x.get_object() for x in reader.pages[0]["/Resources"]["/XObject"].values()]
+    assert painted(form)[0] == 0
+    assert b"Tf" in form.get_data()  # the headline, body and offer are in the form
+    for page, page_cards in zip(reader.pages, [cards[:10], cards[10:]]):
+        assert painted(page)[0] == 2 * len(page_cards)
+        assert page.extract_text().count(TEXT_HEADLINE) == len(page_cards)
 
 
 def test_metadata(rendered, info):
@@ -302,8 +351,8 @@ def test_logo_box_draws_the_logo(info, tmp_path, sample_cards):
     layout = load_layout(path)
     png = io.BytesIO()
     Image.new("RGB", (40, 20), "red").save(png, format="PNG")
-    card = sample_cards(1)[0]
-    with_logo = type(card)(card.variables, card.qr_items, logo=png.getvalue())
-    reader = pypdf.PdfReader(io.BytesIO(render_cards(layout, [with_logo], info)))
-    xobjects = reader.pages[0]["/Resources"]["/XObject"]
-    assert [x.get_object()["/Subtype"] for x in xobjects.values()] == ["/Image"]
+    logo = png.getvalue()
+    cards = [type(card)(card.variables, card.qr_items, logo=logo) for card in sample_cards(3)]
+    for batch in (cards[:1], cards):
+        reader = pypdf.PdfReader(io.BytesIO(render_cards(layout, batch, info)))
+        assert painted(reader.pages[0])[1] == ["/Image"] * len(batch)
