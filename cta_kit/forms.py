@@ -146,7 +146,7 @@ class DestinationForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.platform.choices = options((platform.key, platform.label) for platform in load_registry().values())
+        self.platform.choices = options((platform.key, gettext(platform.label)) for platform in load_registry().values())
 
     def to_input(self) -> DestinationInput:
         return DestinationInput(platform=self.platform.data, entered=self.entered.data, label=self.label.data or "")
@@ -215,8 +215,9 @@ class CampaignForm(Form):
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on (optional)"), validators=[Optional()])
 
-    def set_destination_choices(self, destinations) -> None:
-        choices = options([(0, "—")] + [(d.id, d.label or d.display_url) for d in destinations if not d.presence_only])
+    def set_destination_choices(self, destinations, names: dict[int, str]) -> None:
+        """The location's sites that may be featured, by the names the view gives them."""
+        choices = options([(0, "—")] + [(d.id, names[d.id]) for d in destinations if not d.presence_only])
         for field in (self.destination_1, self.destination_2, self.destination_3):
             field.choices = choices
 
@@ -247,3 +248,7 @@ class PrintForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.layout.choices = options((layout.name, gettext(layout.title)) for layout in available_layouts().values())
+
+
+class PublicAddressForm(Form):
+    public_address = StringField(_l("Public address of this app"), validators=[Optional(), Length(max=300)])

@@ -51,6 +51,7 @@ EXPECTED = {
     "users.index": ANY_OWNER,
     "users.create": ANY_OWNER,
     "users.edit": OWNERS_OF_LOCATION,  # the staff member of the location
+    "settings.index": ANY_OWNER,
 }
 
 
