@@ -186,7 +186,7 @@ def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
     for element in layout.qr_elements:
         if element.slot <= len(card.qr_items):
             symbol = qrcodes.encode(card.qr_items[element.slot - 1].url)
-            note = qrcodes.check_module_size(symbol, element.size, element.name)
+            note = qrcodes.check_module_size(symbol, element.size, card.qr_items[element.slot - 1].label)
             if note and note not in notes:
                 notes.append(note)
     return notes
@@ -194,7 +194,7 @@ def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
 
 def _draw_qr(canvas, element: QrElement, item: QrItem, card: CardContent, x, y, height, notes) -> None:
     symbol = qrcodes.encode(item.url)
-    note = qrcodes.check_module_size(symbol, element.size, element.name)
+    note = qrcodes.check_module_size(symbol, element.size, item.label)
     if note:
         notes.append(note)
     qrcodes.draw_qr(canvas, symbol, x * mm, height - (y + element.size) * mm, element.size)

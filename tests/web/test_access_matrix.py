@@ -36,6 +36,7 @@ EXPECTED = {
     "locations.create": ANY_OWNER,
     "locations.edit": OWNERS_OF_LOCATION,
     "destinations.create": OWNERS_OF_LOCATION,
+    "destinations.confirm_delete": OWNERS_OF_LOCATION,
     "destinations.delete": OWNERS_OF_LOCATION,
     "destinations.move": OWNERS_OF_LOCATION,
     "destinations.qr": PEOPLE_OF_LOCATION,
