@@ -229,3 +229,17 @@ def test_setup_shows_every_password_problem_at_once(client):
     assert "The two passwords differ." in body
     assert "Enter a valid email address" in body
     assert db.session.scalar(select(Location.id)) is None
+
+
+def test_other_website_is_named_in_french_on_the_site_form_and_the_campaign_form(client, world):
+    google, tripadvisor, _ = setup_sites(world)
+    other = add_destination_row(world.location, "other", "https://www.chez-nous.fr/avis", "chez-nous.fr/avis", 3)
+    world.owner.language = "fr"
+    db.session.commit()
+    log_in(client, world.owner)
+    site_form = client.get(f"/locations/{world.location.id}/destinations/new").get_data(as_text=True)
+    assert '<option value="other">Autre site web</option>' in site_form  # the list of sites
+    assert "<dt>Autre site web</dt>" in site_form  # what each site accepts
+    assert "Other website" not in site_form
+    campaign_page = client.get(f"/locations/{world.location.id}/campaigns/new").get_data(as_text=True)
+    assert f'<option value="{other.id}">Autre site web</option>' in campaign_page
