@@ -19,11 +19,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .domain.platforms import load_registry
-from .services.accounts import AccountInput, LoginInput, SetupInput
+from .services.accounts import AccountInput, LoginInput, SetupInput, login_problem, normalise_login, password_problem
 from .services.campaigns import CampaignInput
 from .services.destinations import DestinationInput
 from .services.errors import ServiceError
@@ -76,6 +76,12 @@ class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
+def check_rule(problem) -> None:
+    """A field's rule from the service, checked with the form so that every problem shows at once."""
+    if problem is not None:
+        raise ValidationError(translate(problem))
+
+
 class SetupForm(Form):
     business_name = StringField(_l("Business name"), validators=[DataRequired(), Length(max=120)])
     owner_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
@@ -90,6 +96,12 @@ class SetupForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
+
+    def validate_login(self, field) -> None:
+        check_rule(login_problem(normalise_login(field.data)))
+
+    def validate_password(self, field) -> None:
+        check_rule(password_problem(field.data))
 
     def to_input(self) -> SetupInput:
         return SetupInput(
@@ -117,6 +129,9 @@ class PasswordChangeForm(Form):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
+
+    def validate_new_password(self, field) -> None:
+        check_rule(password_problem(field.data))
 
 
 class LanguageForm(Form):
@@ -146,7 +161,7 @@ class DestinationForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.platform.choices = options((platform.key, platform.label) for platform in load_registry().values())
+        self.platform.choices = options((platform.key, gettext(platform.label)) for platform in load_registry().values())
 
     def to_input(self) -> DestinationInput:
         return DestinationInput(platform=self.platform.data, entered=self.entered.data, label=self.label.data or "")
@@ -215,8 +230,9 @@ class CampaignForm(Form):
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on (optional)"), validators=[Optional()])
 
-    def set_destination_choices(self, destinations) -> None:
-        choices = options([(0, "—")] + [(d.id, d.label or d.display_url) for d in destinations if not d.presence_only])
+    def set_destination_choices(self, destinations, names: dict[int, str]) -> None:
+        """The location's sites that may be featured, by the names the view gives them."""
+        choices = options([(0, "—")] + [(d.id, names[d.id]) for d in destinations if not d.presence_only])
         for field in (self.destination_1, self.destination_2, self.destination_3):
             field.choices = choices
 
@@ -247,3 +263,7 @@ class PrintForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.layout.choices = options((layout.name, gettext(layout.title)) for layout in available_layouts().values())
+
+
+class PublicAddressForm(Form):
+    public_address = StringField(_l("Public address of this app"), validators=[Optional(), Length(max=300)])

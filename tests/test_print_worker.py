@@ -35,6 +35,7 @@ def start_worker(app) -> subprocess.Popen:
     env = server_env(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["HUEY_REDIS_URL"]:
         env["CTA_KIT_HUEY_REDIS_URL"] = app.config["HUEY_REDIS_URL"]
+    env["CTA_KIT_PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"]  # for tracked links
     return subprocess.Popen([sys.executable, "-m", "cta_kit", "worker"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -60,17 +61,18 @@ def wait_for_job(job_id: int, condition) -> PrintJob:
     raise AssertionError(f"job {job_id} stayed {job.status} at {job.cards_done}/{job.card_count}")
 
 
-def queue(app, world, campaign, count: int) -> int:
+def queue(app, world, campaign, count: int, link_mode: str | None = None) -> int:
     with app.app_context():
         owner = db.session.get(User, world.owner.id)
-        job_id = queue_print(PrintOrder(campaign.id, count, "business-card-10up-a4"), owner, world.location.id).id
+        job_id = queue_print(PrintOrder(campaign.id, count, "business-card-10up-a4", link_mode), owner, world.location.id).id
         db.session.remove()
     return job_id
 
 
 def test_a_worker_killed_mid_render_records_no_batch_and_leaves_no_file(make_app, world, campaign):
     queue_app = make_app(HUEY_IMMEDIATE=False, PRINT_JOB_STALE_AFTER=timedelta(seconds=1))
-    job_id = queue(queue_app, world, campaign, 3000)
+    # Tracked links (a QR code per card) keep the render busy long enough to be caught half way.
+    job_id = queue(queue_app, world, campaign, 3000, "tracked")
     worker = start_worker(queue_app)
     try:
         running = wait_for_job(job_id, lambda job: 0 < job.cards_done < job.card_count)

@@ -6,6 +6,8 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .i18n import Message, N_
+
 # Filesystems where SQLite's locking is unreliable (SQLite's own FAQ, "network filesystems").
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "glusterfs", "ceph", "fuse.s3fs"}
@@ -61,7 +63,8 @@ def _public_base_url_problems(settings: DeploymentSettings) -> list[str]:
     base = settings.public_base_url
     if not base:
         return [
-            "No public base URL: tracked QR codes cannot point anywhere. Set CTA_KIT_PUBLIC_BASE_URL=https://reviews.example.com."
+            "No public base URL: tracked QR codes cannot point anywhere. Set CTA_KIT_PUBLIC_BASE_URL=https://reviews.example.com "
+            "or set it on the owners' Settings page."
         ]
     try:
         parts = urlsplit(base)
@@ -111,3 +114,46 @@ def filesystem_of(path: str, mounts: str) -> str | None:
         if inside and len(mount_point) >= len(best):
             best, best_type = mount_point, fields[2]
     return best_type
+
+
+LOCAL_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def public_address_problem(address: str) -> Message | None:
+    """Why ``address`` cannot be the app's public address printed in tracked QR codes, or None.
+
+    Customers' phones open it from anywhere: https, a public host name, nothing after the host
+    but an optional port (the app adds /r/<code>/<site> itself).
+    """
+    try:
+        parts = urlsplit(address.strip())
+        parts.port  # noqa: B018 - reading it raises on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.hostname:
+        return Message(N_("Give an address starting with https://, such as https://avis.example.fr."))
+    if parts.username is not None or parts.password is not None:
+        return Message(N_("Leave out the user name and password: give only https:// and the host name."))
+    if parts.path not in ("", "/") or parts.query or parts.fragment or address.strip().endswith("?"):
+        return Message(N_("Give only https:// and the host name, with nothing after it, such as https://avis.example.fr."))
+    if _is_local_host(parts.hostname):
+        return Message(N_("%(host)s is only reachable from this machine or network: customers' phones cannot open it."),
+                       {"host": parts.hostname})
+    return None
+
+
+def normalised_public_address(address: str) -> str:
+    """The address as printed: lower-case host, no trailing slash."""
+    parts = urlsplit(address.strip())
+    return f"https://{parts.netloc.lower()}"
+
+
+def _is_local_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(LOCAL_HOST_SUFFIXES) or "." not in host and ":" not in host:
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not ip.is_global

@@ -169,7 +169,7 @@ class CardPainter:
             x, y = positions[element.slot]
             if part.caption_line is None:
                 symbol = qrcodes.encode(item.url)
-                note = qrcodes.check_module_size(symbol, element.size, element.name)
+                note = qrcodes.check_module_size(symbol, element.size, item.label)
                 if note:
                     self.notes.append(note)
                 qrcodes.draw_qr(canvas, symbol, x * mm, height - (y + element.size) * mm, element.size)

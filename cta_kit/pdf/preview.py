@@ -77,7 +77,7 @@ def _text(text: str, box: tuple[float, float, float, float], style: TextStyle) -
 def _qr(element: QrElement, card: CardContent, x: float, y: float) -> list[str]:
     item = card.qr_items[element.slot - 1]
     symbol = qrcodes.encode(item.url)
-    qrcodes.check_module_size(symbol, element.size, element.name)
+    qrcodes.check_module_size(symbol, element.size, item.label)
     scale = element.size / symbol.modules_with_quiet_zone
     out = [
         f'<path transform="translate({_n(x)} {_n(y)}) scale({_n(scale)})" d="{qrcodes.svg_path(symbol)}" fill="#000"/>'

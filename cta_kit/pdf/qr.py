@@ -260,13 +260,17 @@ def module_size_mm(symbol: QrSymbol, box_mm: float) -> float:
     return box_mm / symbol.modules_with_quiet_zone
 
 
-def check_module_size(symbol: QrSymbol, box_mm: float, name: str) -> Message | None:
-    """Raise below the smallest legible module; return a warning below the comfortable one."""
+def check_module_size(symbol: QrSymbol, box_mm: float, site: str) -> Message | None:
+    """Raise below the smallest legible module; return a warning below the comfortable one.
+
+    ``site`` names the code for the owner (the review site's name); sizes stay numbers, for the
+    reader's language to write them.
+    """
     module = module_size_mm(symbol, box_mm)
     params = {
-        "name": name,
-        "size": f"{box_mm:.1f}",
-        "module": f"{module:.2f}",
+        "site": site,
+        "size": round(box_mm, 1),
+        "module": round(module, 2),
         "modules": symbol.modules_with_quiet_zone,
         "chars": len(symbol.payload),
     }
@@ -274,16 +278,16 @@ def check_module_size(symbol: QrSymbol, box_mm: float, name: str) -> Message | N
         raise QrTooSmall(
             Message(
                 N_(
-                    "The QR code in '%(name)s' is %(size)s mm for %(modules)s modules (a %(chars)s-character "
+                    "The QR code for %(site)s is %(size)s mm for %(modules)s modules (a %(chars)s-character "
                     "link): modules of %(module)s mm are too small to scan; at least %(needed)s mm is needed."
                 ),
-                params | {"needed": mm_up(MIN_QR_MODULE_MM * symbol.modules_with_quiet_zone)},
+                params | {"needed": float(mm_up(MIN_QR_MODULE_MM * symbol.modules_with_quiet_zone))},
             )
         )
     if module + 1e-9 < COMFORTABLE_QR_MODULE_MM:
         return Message(
             N_(
-                "The QR code in '%(name)s' has modules of %(module)s mm: print at 203 dpi or more, "
+                "The QR code for %(site)s has modules of %(module)s mm: print at 203 dpi or more, "
                 "or use a shorter link."
             ),
             params,

@@ -161,7 +161,7 @@ def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
     for element in layout.qr_elements:
         if element.slot <= len(card.qr_items):
             symbol = qrcodes.encode(card.qr_items[element.slot - 1].url)
-            note = qrcodes.check_module_size(symbol, element.size, element.name)
+            note = qrcodes.check_module_size(symbol, element.size, card.qr_items[element.slot - 1].label)
             if note and note not in notes:
                 notes.append(note)
     return notes

@@ -6,9 +6,12 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.deployment import DeploymentSettings, deployment_problems, filesystem_of
+from ..extensions import db
 from .database import sqlite_path
+from .public_address import public_base_url
 
 MOUNTS_FILE = Path("/proc/mounts")
 
@@ -25,7 +28,7 @@ def current_problems(app: Flask) -> list[str]:
         debug=bool(config.get("DEBUG")),
         testing=bool(config.get("TESTING")),
         secret_key=str(config.get("SECRET_KEY") or ""),
-        public_base_url=config.get("PUBLIC_BASE_URL"),
+        public_base_url=_public_base_url(config),
         session_cookie_secure=bool(config.get("SESSION_COOKIE_SECURE")),
         session_cookie_httponly=bool(config.get("SESSION_COOKIE_HTTPONLY")),
         session_cookie_samesite=config.get("SESSION_COOKIE_SAMESITE"),
@@ -34,3 +37,12 @@ def current_problems(app: Flask) -> list[str]:
         sqlite_filesystem=filesystem,
     )
     return deployment_problems(settings)
+
+
+def _public_base_url(config) -> str | None:
+    """The address tracked codes print: the configuration's, or the one an owner set in the app."""
+    try:
+        return public_base_url() or None
+    except SQLAlchemyError:  # a database not created yet: only the configuration can say
+        db.session.rollback()
+        return config.get("PUBLIC_BASE_URL") or None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..domain.destinations import DestinationError, normalise_destination
 from ..domain.i18n import Message, N_
 from ..extensions import db
-from ..models import ReviewDestination, User
+from ..models import Campaign, CampaignDestination, ReviewDestination, User
 from .database import write_transaction
 from .errors import NotFound, ServiceError
 from .locations import location_for
@@ -58,12 +58,27 @@ def destination_for(user: User, location_id: int, destination_id: int) -> Review
     raise NotFound()
 
 
-def remove_destination(user: User, location_id: int, destination_id: int) -> None:
+def campaigns_featuring(destination: ReviewDestination) -> list[Campaign]:
+    """The campaigns whose cards show this site: removing it takes it off them."""
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .join(CampaignDestination, CampaignDestination.campaign_id == Campaign.id)
+            .where(CampaignDestination.destination_id == destination.id)
+            .order_by(Campaign.name, Campaign.id)
+        )
+    )
+
+
+def remove_destination(user: User, location_id: int, destination_id: int) -> list[str]:
+    """Remove the site; the names of the campaigns it was taken off, for the owner to check."""
     with write_transaction():
         destination = destination_for(user, location_id, destination_id)
+        left = [campaign.name for campaign in campaigns_featuring(destination)]
         location = destination.location
         location.destinations.remove(destination)
         _renumber(location.destinations)
+    return left
 
 
 def move_destination(user: User, location_id: int, destination_id: int, offset: int) -> None:

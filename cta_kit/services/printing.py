@@ -291,7 +291,9 @@ def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) 
 
 
 def _public_base_url() -> str:
-    return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    from .public_address import public_base_url
+
+    return public_base_url()
 
 
 def _expiry(wording: CardWording, printed_at: datetime, timezone_name: str) -> date | None:

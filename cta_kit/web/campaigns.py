@@ -15,6 +15,10 @@ from ..services import campaigns as service
 from ..services import print_jobs, printing
 from ..services.errors import ServiceError
 from ..services.locations import location_for
+from ..services.print_choice import layout_to_offer
+from ..services.public_address import public_base_url
+from . import print_settings
+from .campaign_display import batch_rows, field_labels, site_names
 from .i18n import translate
 from .security import owner_required, rerender_on_csrf_failure
 
@@ -35,7 +39,7 @@ def index(location_id: int):
 
 def _editor_form(location, **kwargs) -> CampaignForm:
     form = CampaignForm(**kwargs)
-    form.set_destination_choices(location.destinations)
+    form.set_destination_choices(location.destinations, site_names(location.destinations))
     return form
 
 
@@ -87,15 +91,19 @@ def _render_editor(location, form: CampaignForm, campaign):
     findings = service.findings_for(campaign) if campaign is not None else []
     batches = printing.batches_of(campaign) if campaign is not None else []
     jobs = print_jobs.active_jobs_of(campaign) if campaign is not None else []
+    kept = print_settings.kept(location.id)
+    print_form = PrintForm(formdata=None, layout=layout_to_offer(location, kept.get("layout")), count=kept.get("count", 50))
     return render_template(
         "campaigns/edit.html",
         location=location,
         form=form,
         campaign=campaign,
         findings=findings,
-        print_form=PrintForm(formdata=None),
-        batches=batches,
+        field_labels=field_labels(form),
+        print_form=print_form,
+        batches=batch_rows(batches, location),
         jobs=jobs,
+        public_base_url=public_base_url(),
     )
 
 
@@ -115,9 +123,13 @@ def preview(location_id: int):
         )
     except ServiceError as error:
         return jsonify(svg="", findings=[], error=" ".join(translate(m) for m in error.errors.values())), 400
+    labels = field_labels(form)
     return jsonify(
         svg=svg,
-        findings=[{"severity": f.severity, "message": translate(f.message), "source": f.source} for f in findings]
+        findings=[
+            {"severity": f.severity, "message": translate(f.message), "source": f.source, "field": _("%(field)s:", field=labels[f.field]) if labels.get(f.field) else ""}
+            for f in findings
+        ]
         + [{"severity": "warning", "message": translate(note), "source": ""} for note in notes],
     )
 
@@ -127,6 +139,7 @@ def preview(location_id: int):
 def print_cards(location_id: int, campaign_id: int):
     service.campaign_for(current_user, location_id, campaign_id)  # another location's campaign: 404
     form = PrintForm()
+    print_settings.keep(location_id, form.layout.data, form.count.data)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -135,6 +148,9 @@ def print_cards(location_id: int, campaign_id: int):
     order = printing.PrintOrder(campaign_id=campaign_id, count=form.count.data, layout=form.layout.data)
     try:
         job = print_jobs.queue_print(order, current_user, location_id)
+    except printing.PrintRefused:
+        flash(_("Not printed: the rules check below found problems to fix first."), "error")
+        return redirect(url_for("campaigns.edit", location_id=location_id, campaign_id=campaign_id))
     except ServiceError as error:
         for message in error.errors.values():
             flash(_("Not printed: %(reason)s", reason=translate(message)), "error")

@@ -38,13 +38,29 @@ def create(location_id: int):
     return render_template("destinations/form.html", form=form, location=location, platforms=load_registry())
 
 
+@bp.get("/<int:destination_id>/delete")
+@owner_required
+def confirm_delete(location_id: int, destination_id: int):
+    """Ask first, naming the campaigns the site would leave."""
+    destination = service.destination_for(current_user, location_id, destination_id)
+    return render_template(
+        "destinations/confirm_delete.html",
+        destination=destination,
+        location=destination.location,
+        campaigns=service.campaigns_featuring(destination),
+    )
+
+
 @bp.post("/<int:destination_id>/delete")
 @owner_required
 def delete(location_id: int, destination_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.remove_destination(current_user, location_id, destination_id)
-    flash(_("Review site removed."), "info")
+    left = service.remove_destination(current_user, location_id, destination_id)
+    if left:
+        flash(_("Review site removed. It no longer appears on: %(campaigns)s.", campaigns=", ".join(left)), "info")
+    else:
+        flash(_("Review site removed."), "info")
     return redirect(url_for("locations.detail", location_id=location_id))
 
 

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from ..domain.i18n import Message
+from .campaign_display import platform_label, site_name
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 SESSION_LANGUAGE_KEY = "language"
@@ -33,8 +34,11 @@ def select_locale() -> str:
 
 
 def translate(message: Message) -> str:
-    """A domain message in the reader's language."""
-    return gettext(message.text, **message.params)
+    """A domain message in the reader's language, its decimal numbers written the reader's way."""
+    params = {
+        name: format_decimal(value) if isinstance(value, float) else value for name, value in message.params.items()
+    }
+    return gettext(message.text, **params)
 
 
 def local_time(moment: datetime, timezone_name: str) -> str:
@@ -49,3 +53,5 @@ def register_i18n(app: Flask) -> None:
         current_language=lambda: str(get_locale() or "en"),
     )
     app.jinja_env.filters["translate"] = translate
+    app.jinja_env.filters["site_name"] = site_name
+    app.jinja_env.filters["platform_label"] = platform_label

@@ -6,6 +6,7 @@
   const findings = document.getElementById("findings");
   const layout = document.getElementById("preview-layout");
   const status = document.getElementById("preview-status");
+  const printLayout = document.getElementById("layout");
   if (!form || !preview || !findings || !status) return;
 
   let timer = null;
@@ -23,7 +24,14 @@
     for (const item of items) {
       const li = document.createElement("li");
       li.className = "finding finding-" + item.severity;
-      li.textContent = item.message + " ";
+      if (item.field) {
+        // Which field the finding is about, so that the same phrase in two fields reads as two findings.
+        const field = document.createElement("strong");
+        field.className = "finding-field";
+        field.textContent = item.field;
+        li.append(field, " ");
+      }
+      li.append(item.message + " ");
       if (item.source) {
         const link = document.createElement("a");
         link.href = item.source;
@@ -79,6 +87,16 @@
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  layout.addEventListener("change", refresh);
+  layout.addEventListener("change", function () {
+    // The preview shows the layout that will print, and the other way round.
+    if (printLayout) printLayout.value = layout.value;
+    refresh();
+  });
+  if (printLayout) {
+    printLayout.addEventListener("change", function () {
+      layout.value = printLayout.value;
+      refresh();
+    });
+  }
   refresh();
 })();

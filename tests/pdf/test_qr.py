@@ -112,9 +112,9 @@ def test_svg_path_has_one_subpath_per_rectangle_offset_by_the_quiet_zone():
 def test_module_size_limits():
     symbol = encode("x" * 80)  # version 5 at M: 37 + 8 = 45 modules
     assert symbol.modules_with_quiet_zone == 45
-    assert check_module_size(symbol, 22.5, "qr1") is None  # 0.50 mm
-    warning = check_module_size(symbol, 15, "qr1")  # 0.33 mm
+    assert check_module_size(symbol, 22.5, "Google") is None  # 0.50 mm
+    warning = check_module_size(symbol, 15, "Google")  # 0.33 mm
     assert "0.33 mm" in warning.render()
     with pytest.raises(QrTooSmall) as caught:
-        check_module_size(symbol, 14.8, "qr1")  # 0.329 mm
-    assert caught.value.message.params["needed"] == "14.9"
+        check_module_size(symbol, 14.8, "Google")  # 0.329 mm
+    assert caught.value.message.params["needed"] == 14.9

@@ -332,7 +332,7 @@ def test_qr_too_small_is_refused(info, tmp_path, sample_cards):
     with pytest.raises(QrTooSmall) as caught:
         render_cards(layout, [too_long], info)
     assert caught.value.message.render() == (
-        "The QR code in 'qr1' is 16.0 mm for 65 modules (a 198-character link): modules of 0.25 mm "
+        "The QR code for Google is 16.0 mm for 65 modules (a 198-character link): modules of 0.25 mm "
         "are too small to scan; at least 21.5 mm is needed."
     )
 

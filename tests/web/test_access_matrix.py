@@ -38,6 +38,7 @@ EXPECTED = {
     "locations.create": ANY_OWNER,
     "locations.edit": OWNERS_OF_LOCATION,
     "destinations.create": OWNERS_OF_LOCATION,
+    "destinations.confirm_delete": OWNERS_OF_LOCATION,
     "destinations.delete": OWNERS_OF_LOCATION,
     "destinations.move": OWNERS_OF_LOCATION,
     "destinations.qr": PEOPLE_OF_LOCATION,
@@ -65,6 +66,7 @@ EXPECTED = {
     "users.index": ANY_OWNER,
     "users.create": ANY_OWNER,
     "users.edit": OWNERS_OF_LOCATION,  # the staff member of the location
+    "settings.index": ANY_OWNER,
 }
 
 
