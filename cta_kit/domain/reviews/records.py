@@ -47,9 +47,11 @@ class ImportedReview:
     replied_at: datetime | None = None
 
     def fingerprint(self) -> str:
-        """What makes two copies of one review the same when the source gives no id: the site,
-        the minute it was posted, its author, rating and text (folded: exports differ in case,
-        spacing and Unicode form)."""
+        """What makes two copies of one review the same: the site's own id when it gives one
+        (a review edited later keeps it), else the site, the minute it was posted, its author,
+        rating and text (folded: exports differ in case, spacing and Unicode form)."""
+        if self.external_id:
+            return hashlib.sha256(f"id\x1f{self.platform or ''}\x1f{self.external_id}".encode("utf-8")).hexdigest()
         parts = [
             self.platform or "",
             self.posted_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M"),
