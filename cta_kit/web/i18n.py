@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -33,3 +37,12 @@ def register_i18n(app: Flask) -> None:
         current_language=lambda: str(get_locale() or "en"),
     )
     app.jinja_env.filters["translate"] = translate
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["fromiso"] = datetime.fromisoformat
+
+
+def local_time(moment: datetime | None, zone: str, form: str = "medium") -> str:
+    """A moment as the location's clock showed it, in the reader's language."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, format=form, tzinfo=ZoneInfo(zone), locale=str(get_locale() or "en"))
