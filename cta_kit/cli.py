@@ -200,6 +200,23 @@ def reviews_import_command(file: Path, location_id: int, platform: str | None, s
         click.echo(problem.render())
 
 
+@click.command("match")
+@click.option("--location", "location_id", type=int, required=True, help="The location's id.")
+@with_appcontext
+def match_command(location_id: int) -> None:
+    """Match a location's reviews to the cards that came before them, and print what was attributed."""
+    from .services.errors import NotFound
+    from .services.matching import attributed, run_matching
+
+    try:
+        run = run_matching(location_id)
+    except NotFound:
+        raise click.ClickException(f"There is no location {location_id}.") from None
+    click.echo(f"{run.reviews} reviews read: {run.suggested} suggested, {run.confirmed} confirmed by the owner")
+    for line in attributed(location_id):
+        click.echo(line)
+
+
 def register_cli(app: Flask) -> None:
     for command in (
         serve_command,
@@ -210,5 +227,6 @@ def register_cli(app: Flask) -> None:
         cards_group,
         policy_group,
         reviews_group,
+        match_command,
     ):
         app.cli.add_command(command)

@@ -18,7 +18,7 @@ from ..domain import matching as matcher
 from ..domain.codes import check_code
 from ..domain.i18n import N_, Message
 from ..extensions import db
-from ..models import BatchDestination, Card, CardBatch, Preference, Review, ReviewMatch, Scan, User, utcnow
+from ..models import BatchDestination, Location, Card, CardBatch, Preference, Review, ReviewMatch, Scan, User, utcnow
 from .database import begin_immediate
 from .errors import NotFound, ServiceError
 from .locations import location_for
@@ -35,6 +35,8 @@ class MatchRun:
 
 def run_matching(location_id: int) -> MatchRun:
     """Suggest matches for a location again; the owner's decisions are kept."""
+    if db.session.get(Location, location_id) is None:
+        raise NotFound()
     facts = _facts(location_id)
     decided = list(db.session.execute(
         select(ReviewMatch.review_id, ReviewMatch.card_id, ReviewMatch.status).where(
@@ -55,6 +57,21 @@ def run_matching(location_id: int) -> MatchRun:
         ))
     db.session.commit()
     return MatchRun(len(attributions), len(decisions.confirmed), len(facts[-1]))
+
+
+def attributed(location_id: int) -> list[str]:
+    """One line per review attributed to a card, confirmed ones first, for the command line."""
+    rows = db.session.execute(
+        select(ReviewMatch.status, ReviewMatch.score, Review.platform, Review.posted_at, Review.id, Card.code)
+        .join(Review, Review.id == ReviewMatch.review_id).join(Card, Card.id == ReviewMatch.card_id)
+        .where(ReviewMatch.location_id == location_id, ReviewMatch.status != REJECTED)
+        .order_by(ReviewMatch.status, Review.posted_at)
+    )
+    return [
+        f"{status:9} review {review_id} ({platform}, {posted_at:%Y-%m-%d %H:%M} UTC) <- card {code}"
+        + (f" ({score:.0%})" if score is not None else "")
+        for status, score, platform, posted_at, review_id, code in rows
+    ]
 
 
 def decide(user: User, location_id: int, match_id: int, confirm: bool) -> ReviewMatch:
