@@ -315,6 +315,55 @@ def _policy_report(findings, language: str) -> str:
         return "\n".join(lines)
 
 
+@click.group("reviews")
+def reviews_group() -> None:
+    """Import the reviews customers posted."""
+
+
+@reviews_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--location", "location_id", type=int, required=True, help="The location's id.")
+@click.option("--platform", help="The site of every review, for a file that does not say (e.g. thefork).")
+@click.option("--format", "source", type=click.Choice(["gbp", "csv"]), help="Default: told from the file.")
+@with_appcontext
+def reviews_import_command(file: Path, location_id: int, platform: str | None, source: str | None) -> None:
+    """Import a Google Business Profile JSON export or a CSV; exit 1 when the file is refused."""
+    from .domain.reviews import MAX_IMPORT_BYTES
+    from .services.errors import NotFound, ServiceError
+    from .services.reviews import import_reviews
+
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        click.echo("Error: the file is larger than 5 MB: export a shorter period.", err=True)
+        sys.exit(1)
+    try:
+        outcome = import_reviews(location_id, file.read_bytes(), source, platform)
+    except NotFound:
+        raise click.ClickException(f"There is no location {location_id}.") from None
+    except ServiceError as error:
+        click.echo("Error: " + " ".join(message.render() for message in error.errors.values()), err=True)
+        sys.exit(1)
+    click.echo(f"{outcome.added} added, {outcome.already_there} already there, {outcome.rejected} rejected")
+    for problem in outcome.problems:
+        click.echo(problem.render())
+
+
+@click.command("match")
+@click.option("--location", "location_id", type=int, required=True, help="The location's id.")
+@with_appcontext
+def match_command(location_id: int) -> None:
+    """Match a location's reviews to the cards that came before them, and print what was attributed."""
+    from .services.errors import NotFound
+    from .services.matching import attributed, run_matching
+
+    try:
+        run = run_matching(location_id)
+    except NotFound:
+        raise click.ClickException(f"There is no location {location_id}.") from None
+    click.echo(f"{run.reviews} reviews read: {run.suggested} suggested, {run.confirmed} confirmed by the owner")
+    for line in attributed(location_id):
+        click.echo(line)
+
+
 def register_cli(app: Flask) -> None:
     for command in (
         serve_command,
@@ -326,5 +375,7 @@ def register_cli(app: Flask) -> None:
         layouts_command,
         cards_group,
         policy_group,
+        reviews_group,
+        match_command,
     ):
         app.cli.add_command(command)

@@ -8,9 +8,11 @@ from zoneinfo import available_timezones
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -29,6 +31,7 @@ from .services.destinations import DestinationInput
 from .services.errors import ServiceError
 from .services.layouts import available_layouts
 from .services.locations import LocationInput
+from .services.reviews import ManualReviewInput, MonthCountInput, UploadInput
 from .web.i18n import translate
 
 def options(pairs) -> list[SelectChoice]:
@@ -267,3 +270,107 @@ class PrintForm(Form):
 
 class PublicAddressForm(Form):
     public_address = StringField(_l("Public address of this app"), validators=[Optional(), Length(max=300)])
+
+
+def platform_choices(blank_label) -> list[SelectChoice]:
+    return options([("", blank_label)] + [(key, gettext(p.label)) for key, p in load_registry().items()])
+
+
+class ReviewUploadForm(Form):
+    file = FileField(_l("Export file"), validators=[FileRequired(_l("Choose a file."))])
+    source = SelectField(
+        _l("Format"),
+        choices=options([
+            ("", _l("Tell from the file")),
+            ("gbp", _l("Google Business Profile (JSON)")),
+            ("csv", _l("Spreadsheet (CSV)")),
+        ]),
+        default="",
+    )
+    platform = SelectField(_l("Site of every review, if the file does not say"), default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.platform.choices = platform_choices(_l("The file says"))
+
+    def to_input(self) -> UploadInput:
+        return UploadInput(
+            filename=self.file.data.filename or "", data=self.file.data.read(),
+            source=self.source.data or None, platform=self.platform.data or None,
+        )
+
+
+REVIEW_FIELD_LABELS = {
+    "posted_at": _l("Date posted"),
+    "platform": _l("Site"),
+    "rating": _l("Rating (1 to 5)"),
+    "author": _l("Author"),
+    "text": _l("Review text"),
+    "reply": _l("Owner's reply"),
+    "replied_at": _l("Reply date"),
+    "external_id": _l("The site's review id"),
+}
+
+
+class ColumnMappingForm(Form):
+    """One choice per review field: which column of the file holds it, or none."""
+
+    platform = SelectField(_l("Site of every review, if the file does not say"), default="")
+    column_posted_at = SelectField(REVIEW_FIELD_LABELS["posted_at"], validate_choice=False)
+    column_platform = SelectField(REVIEW_FIELD_LABELS["platform"], validate_choice=False)
+    column_rating = SelectField(REVIEW_FIELD_LABELS["rating"], validate_choice=False)
+    column_author = SelectField(REVIEW_FIELD_LABELS["author"], validate_choice=False)
+    column_text = SelectField(REVIEW_FIELD_LABELS["text"], validate_choice=False)
+    column_reply = SelectField(REVIEW_FIELD_LABELS["reply"], validate_choice=False)
+    column_replied_at = SelectField(REVIEW_FIELD_LABELS["replied_at"], validate_choice=False)
+    column_external_id = SelectField(REVIEW_FIELD_LABELS["external_id"], validate_choice=False)
+
+    def column_fields(self):
+        return [getattr(self, f"column_{name}") for name in REVIEW_FIELD_LABELS]
+
+    def set_columns(self, headers, guessed: dict[str, int]) -> None:
+        """The file's columns as choices; the guess is what a new page shows."""
+        self.platform.choices = platform_choices(_l("The file says"))
+        choices = options([("", _l("(none)"))] + [(str(i), header or f"#{i + 1}") for i, header in enumerate(headers)])
+        for name in REVIEW_FIELD_LABELS:
+            field = getattr(self, f"column_{name}")
+            field.choices = choices
+            if not self.is_submitted():
+                field.data = str(guessed[name]) if name in guessed else ""
+
+    def mapping(self) -> dict[str, int]:
+        return {
+            name: int(getattr(self, f"column_{name}").data)
+            for name in REVIEW_FIELD_LABELS
+            if str(getattr(self, f"column_{name}").data or "").isdigit()
+        }
+
+
+class ManualReviewForm(Form):
+    destination_id = SelectField(_l("Review site"), coerce=int, validate_choice=False)
+    posted_on = DateField(_l("Posted on"), validators=[DataRequired(_l("Give the date the review was posted."))])
+    rating = SelectField(_l("Rating"), choices=options([("", _l("No stars"))] + [(str(n), "★" * n) for n in range(5, 0, -1)]), default="")
+    author_name = StringField(_l("Author"), validators=[Optional(), Length(max=120)])
+    text = TextAreaField(_l("Review text"), validators=[Optional(), Length(max=10_000)])
+
+    def to_input(self) -> ManualReviewInput:
+        return ManualReviewInput(self.destination_id.data, self.posted_on.data,
+                                 int(self.rating.data) if self.rating.data else None,
+                                 self.author_name.data or "", self.text.data or "")
+
+
+class MonthCountForm(Form):
+    destination_id = SelectField(_l("Review site"), coerce=int, validate_choice=False)
+    month = StringField(_l("Month (YYYY-MM)"), validators=[DataRequired(), Length(max=7)])
+    review_count = IntegerField(_l("Reviews posted that month"), validators=[DataRequired(), NumberRange(0, 100_000)])
+    average_rating = DecimalField(_l("Average rating (optional)"), places=2, validators=[Optional(), NumberRange(1, 5)])
+
+    def to_input(self) -> MonthCountInput:
+        average = self.average_rating.data
+        return MonthCountInput(self.destination_id.data, self.month.data.strip(), self.review_count.data,
+                               float(average) if average is not None else None)
+
+
+class LinkReviewForm(Form):
+    code = StringField(_l("Card code"), validators=[DataRequired(), Length(max=40)])
+

@@ -10,9 +10,11 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -422,3 +424,115 @@ class PrintJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
+
+
+
+
+REVIEW_SOURCES = ("gbp", "csv", "manual")
+MATCH_STATUSES = ("suggested", "confirmed", "rejected")
+
+
+class ReviewImport(db.Model):
+    """An uploaded export, kept until the owner has checked the columns and imported it."""
+
+    __tablename__ = "review_import"
+    __table_args__ = (CheckConstraint("source IN ('gbp', 'csv')", name="source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(10))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)  # dropped once imported
+    platform: Mapped[str | None] = mapped_column(String(32))  # the site, when the file does not say
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    already_there: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Review(db.Model):
+    """A review posted on a site, as imported or typed by the owner. Its text is untrusted."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        # NOT NULL on purpose: a unique index over a nullable external id lets duplicates through.
+        UniqueConstraint("location_id", "platform", "fingerprint", name="uq_review_location_platform_fingerprint"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("source IN ('gbp', 'csv', 'manual')", name="source"),
+        Index("ix_review_location_posted", "location_id", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    destination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_destination.id", ondelete="SET NULL"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    site_name: Mapped[str] = mapped_column(String(80), default="")
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    author_name: Mapped[str] = mapped_column(String(120), default="")
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(10))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("review_import.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    destination: Mapped[ReviewDestination | None] = relationship()
+
+
+class ReviewMonthCount(db.Model):
+    """A month's count for a site with no export ("October: 7 TheFork reviews, average 4.4"),
+    kept apart from individual reviews: it has no stars per review."""
+
+    __tablename__ = "review_month_count"
+    __table_args__ = (
+        UniqueConstraint("location_id", "platform", "site_name", "month", name="uq_review_month_count"),
+        CheckConstraint("review_count >= 0", name="review_count"),
+        CheckConstraint("average_rating IS NULL OR (average_rating >= 1 AND average_rating <= 5)", name="average_rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    destination_id: Mapped[int | None] = mapped_column(ForeignKey("review_destination.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(32))
+    site_name: Mapped[str] = mapped_column(String(80), default="")
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM in the location's time zone
+    review_count: Mapped[int] = mapped_column(Integer)
+    average_rating: Mapped[float | None] = mapped_column(Float)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReviewMatch(db.Model):
+    """A review attributed to a card: suggested by the matcher, confirmed or rejected by the owner.
+
+    Measurement only: nothing a customer receives depends on it.
+    """
+
+    __tablename__ = "review_match"
+    __table_args__ = (
+        UniqueConstraint("review_id", "card_id", name="uq_review_match_review_card"),
+        CheckConstraint("status IN ('suggested', 'confirmed', 'rejected')", name="status"),
+        Index("ix_review_match_card", "card_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="suggested")
+    score: Mapped[float | None] = mapped_column(Float)  # None when the owner linked them by hand
+    evidence: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {kind, at, detail}
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship()
+    card: Mapped[Card] = relationship()

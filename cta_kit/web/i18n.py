@@ -41,9 +41,11 @@ def translate(message: Message) -> str:
     return gettext(message.text, **params)
 
 
-def local_time(moment: datetime, timezone_name: str) -> str:
+def local_time(moment: datetime | None, timezone_name: str, form: str = "short") -> str:
     """A moment as the clock on the location's wall shows it, in the reader's language."""
-    return format_datetime(moment, "short", tzinfo=timezone_name, locale=str(get_locale() or "en"))
+    if moment is None:
+        return ""
+    return format_datetime(moment, form, tzinfo=timezone_name, locale=str(get_locale() or "en"))
 
 
 def register_i18n(app: Flask) -> None:
@@ -55,3 +57,4 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.filters["site_name"] = site_name
     app.jinja_env.filters["platform_label"] = platform_label
+    app.jinja_env.filters["fromiso"] = datetime.fromisoformat

@@ -67,6 +67,14 @@ EXPECTED = {
     "users.create": ANY_OWNER,
     "users.edit": OWNERS_OF_LOCATION,  # the staff member of the location
     "settings.index": ANY_OWNER,
+    "reviews.index": OWNERS_OF_LOCATION,
+    "reviews.run_match": OWNERS_OF_LOCATION,
+    "reviews.decide": OWNERS_OF_LOCATION,
+    "reviews.link": OWNERS_OF_LOCATION,
+    "reviews.upload": OWNERS_OF_LOCATION,
+    "reviews.preview": OWNERS_OF_LOCATION,
+    "reviews.add": OWNERS_OF_LOCATION,
+    "reviews.counts": OWNERS_OF_LOCATION,
 }
 
 
@@ -99,6 +107,10 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<path:filename>": "css/app.css",
         "<code>": world.card_code,
         "<slot>": "1",
+        "<int:import_id>": str(world.import_id),
+        "<int:review_id>": str(world.review_id),
+        "<int:match_id>": str(world.match_id),
+        "<any(confirm, reject):decision>": "reject",
     }
     for placeholder, value in values.items():
         rule = rule.replace(placeholder, value)
@@ -131,6 +143,24 @@ def outcome(response) -> str:
     return f"unexpected {response.status_code}"
 
 
+def add_reviews(world) -> None:
+    """An upload waiting for its columns, an imported review and a suggested match at location X."""
+    from cta_kit.models import Card, Review, ReviewImport, ReviewMatch
+
+    upload = ReviewImport(location_id=world.location.id, user_id=world.owner.id, filename="r.csv", source="csv",
+                          data="date;platform\n2026-10-05;Google\n".encode())
+    review = Review(location_id=world.location.id, platform="google", fingerprint="f", posted_at=world.owner.created_at,
+                    source="manual")
+    db.session.add_all([upload, review])
+    db.session.flush()
+    card_id = db.session.scalar(db.select(Card.id).where(Card.code == world.card_code))
+    # confirmed, so that running the matcher (another route) keeps it
+    match = ReviewMatch(review_id=review.id, card_id=card_id, location_id=world.location.id, score=0.9, status="confirmed")
+    db.session.add(match)
+    db.session.commit()
+    world.import_id, world.review_id, world.match_id = upload.id, review.id, match.id
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_route_answers(app, printed_world, role):
     world = printed_world
@@ -141,6 +171,7 @@ def test_route_answers(app, printed_world, role):
         "other_location_owner": world.other_location_owner,
         "foreign_owner": world.foreign_owner,
     }
+    add_reviews(world)
     mismatches = []
     # Removing a destination and logging out change what follows, so they come last.
     ordered = sorted(ROUTES, key=lambda route: (route[0] == "destinations.delete", route[0] == "auth.logout"))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import log_in
-from tests.web.test_access_matrix import ROUTES, url_for_rule
+from tests.web.test_access_matrix import ROUTES, add_reviews, url_for_rule
 
 FIELDS = (
     "name login password password_again business_name owner_name language timezone address platform entered label "
     "role location_ids is_active current_password new_password new_password_again headline body destination_1 "
     "destination_2 destination_3 presence_line offer_kind offer_text offer_validity_days link_mode distribution "
-    "every_nth starts_on ends_on layout count preview_layout next"
+    "every_nth starts_on ends_on layout count preview_layout next file source month review_count average_rating "
+    "posted_on rating author_name text code destination_id site campaign column_posted_at column_platform "
+    "column_rating column_author column_text column_reply column_replied_at column_external_id"
 ).split()
 
 GARBAGE = ["abc", "-1", "99999999999999999999", "\x00", "<script>alert(1)</script>", "=1+1", "é" * 5000, "2026-02-30", ""]
@@ -21,6 +23,7 @@ GARBAGE = ["abc", "-1", "99999999999999999999", "\x00", "<script>alert(1)</scrip
 @pytest.mark.parametrize("garbage", GARBAGE, ids=range(len(GARBAGE)))
 def test_no_route_answers_garbage_with_a_server_error(app, printed_world, garbage, visitor):
     world = printed_world
+    add_reviews(world)
     destination = world.location.destinations[0]
     data = {field: garbage for field in FIELDS}
     failures = []

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from cta_kit.extensions import db
 from cta_kit.models import Location, ReviewDestination, User
 from tests.conftest import PASSWORD
-from tests.web.test_access_matrix import ROUTES, url_for_rule
+from tests.web.test_access_matrix import ROUTES, add_reviews, url_for_rule
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -40,6 +40,7 @@ def row_counts():
 
 def test_every_state_changing_route_rejects_a_missing_token(csrf_app, printed_world):
     world = printed_world
+    add_reviews(world)
     destination = world.location.destinations[0]
     client = csrf_app.test_client()
     log_in_with_token(client, world.owner)
