@@ -82,9 +82,15 @@ def backup_command(destination: Path) -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Create a demo restaurant with review sites and staff, and print how to log in."""
+    """Upgrade the database (after a backup), then create a demo restaurant and print how to log in."""
+    from .services.database import upgrade_database
     from .services.demo import create_demo
 
+    app = current_app._get_current_object()
+    # A new instance has no tables yet: upgrade as `serve` does, so the demo works first.
+    backup = upgrade_database(app) if app.config["AUTO_UPGRADE_DB"] else None
+    if backup:
+        click.echo(f"Database backed up to {backup} before upgrading.")
     for line in create_demo():
         click.echo(line)
 
@@ -154,18 +160,40 @@ def policy_group() -> None:
 
 @policy_group.command("check")
 @click.option("--platform", "platforms", multiple=True, help="A featured platform (repeatable), e.g. google.")
-@click.option("--lang", "language", type=click.Choice(["fr", "en"]), required=True)
+@click.option("--lang", "language", type=click.Choice(["fr", "en"]), required=True, help="The wording's language, and the report's.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (English text, message ids and params).")
 @click.argument("text")
-def policy_check_command(platforms, language, text) -> None:
-    """Exit 1 and print the findings as JSON when TEXT breaks a rule."""
-    import json
-
+@with_appcontext
+def policy_check_command(platforms, language, as_json, text) -> None:
+    """Check TEXT and print what breaks a rule, in LANG; exit 1 when there is an error."""
     from .domain.policy import check_text, findings_to_json, has_errors
 
     findings = check_text(text, language, tuple(platforms))
-    click.echo(json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
+    if as_json:
+        import json
+
+        click.echo(json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_policy_report(findings, language))
     if has_errors(findings):
         sys.exit(1)
+
+
+def _policy_report(findings, language: str) -> str:
+    """Each finding's severity, message and source, in the wording's language."""
+    from flask_babel import force_locale, gettext
+
+    with force_locale(language):
+        if not findings:
+            return gettext("No problem found.")
+        lines = []
+        for finding in findings:
+            label = gettext("Error") if finding.severity == "error" else gettext("Warning")
+            lines.append(gettext("%(severity)s: %(message)s", severity=label.upper(),
+                                 message=gettext(finding.message.text, **finding.message.params)))
+            if finding.source:
+                lines.append("  " + gettext("Source: %(url)s", url=finding.source))
+        return "\n".join(lines)
 
 
 @click.group("reviews")

@@ -126,6 +126,31 @@ def test_db_upgrade_on_an_empty_sqlite_database_then_backup(fresh_env, tmp_path)
     assert refused.returncode != 0 and "exists already" in refused.stderr
 
 
+def test_demo_on_a_new_instance_upgrades_the_database_first(fresh_env, tmp_path):
+    first = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr and "Demo restaurant created" in first.stdout
+    assert "backed up" not in first.stdout  # a new database has nothing to keep
+    second = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "exists already" in second.stdout and "backed up" not in second.stdout
+    database = tmp_path / "instance" / "cta-kit.sqlite3"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM user_account").fetchone()[0] == 2
+        assert connection.execute("SELECT count(*) FROM business").fetchone()[0] == 1
+
+
+def test_demo_backs_up_an_old_database_before_upgrading_it(fresh_env, tmp_path):
+    old = run_cta_kit(["db", "upgrade", "0001"], fresh_env, tmp_path)
+    assert old.returncode == 0, old.stderr
+    demo = run_cta_kit(["demo"], fresh_env, tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    (backup,) = (tmp_path / "instance" / "backups").iterdir()
+    assert f"Database backed up to {backup} before upgrading." in demo.stdout
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+
+
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
@@ -161,15 +186,37 @@ def test_layouts_lists_every_layout_with_its_size(runner, app):
     assert "85 x 55 mm" in result.output and "roll 80 mm" in result.output
 
 
-def test_policy_check_command(runner, app):
+def test_policy_check_command_prints_json_with_the_flag(runner, app):
     import json
 
-    ok = runner.invoke(args=["policy", "check", "--platform", "google", "--lang", "fr", "Votre avis compte, scannez le code."])
+    ok = runner.invoke(args=["policy", "check", "--json", "--platform", "google", "--lang", "fr", "Votre avis compte, scannez le code."])
     assert ok.exit_code == 0 and json.loads(ok.output) == []
-    bad = runner.invoke(args=["policy", "check", "--platform", "google", "--lang", "en", "Leave us a 5-star review!"])
+    bad = runner.invoke(args=["policy", "check", "--json", "--platform", "google", "--lang", "en", "Leave us a 5-star review!"])
     assert bad.exit_code == 1
     findings = json.loads(bad.output)
     assert findings[0]["severity"] == "error" and findings[0]["source"].startswith("https://")
+
+
+def test_policy_check_command_reports_in_the_wording_language(runner, app):
+    french = runner.invoke(args=["policy", "check", "--platform", "google", "--platform", "thefork", "--lang", "fr",
+                                 "Aidez-nous à atteindre 4,8 sur Google !"])
+    assert french.exit_code == 1
+    lines = french.output.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("ERREUR\u00a0: «\u00a0atteindre 4,8\u00a0» demande une note positive")
+    assert lines[1] == "  Source\u00a0: https://support.google.com/contributionpolicy/answer/7400114"
+    assert lines[2].startswith("AVERTISSEMENT\u00a0: Sur TheFork, seuls les clients")
+    english = runner.invoke(args=["policy", "check", "--lang", "en", "A review? A coffee!"])
+    assert english.exit_code == 1
+    assert english.output.startswith("ERROR: “A review? A coffee!” ties a reward to posting a review")
+    assert "  Source: https://www.ecfr.gov/" in english.output
+
+
+def test_policy_check_command_says_when_nothing_is_wrong(runner, app):
+    only_warning = runner.invoke(args=["policy", "check", "--platform", "thefork", "--lang", "fr", "Votre avis compte"])
+    assert only_warning.exit_code == 0 and only_warning.output.startswith("AVERTISSEMENT\u00a0: Sur TheFork")
+    clean = runner.invoke(args=["policy", "check", "--lang", "fr", "Votre avis compte"])
+    assert (clean.exit_code, clean.output) == (0, "Aucun problème détecté.\n")
 
 
 def test_demo_then_print_a_sheet_with_its_manifest(runner, app, tmp_path):

@@ -18,19 +18,16 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from .errors import DomainError, UnknownPlatformError
 from .i18n import Message, N_
+from .link_hosts import SHORTENERS, WILDCARD_DNS, imitated_platform, listed_under
 from .platforms import Platform, get_platform, load_registry
 
+# What an owner may type, and what the finished link may be: the ReviewDestination.url column.
 MAX_INPUT_LENGTH = 2000
+MAX_URL_LENGTH = 2000
 DISPLAY_LIMIT = 40
 
 # Trimmed silently: what a copy-paste typically drags along at either end.
 _TRIM = " \t\r\n\u00a0"
-
-_SHORTENERS = frozenset({
-    "goo.gl", "maps.app.goo.gl", "g.co", "bit.ly", "tinyurl.com", "t.co", "ow.ly", "is.gd",
-    "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "tiny.cc", "t.ly", "s.id", "rb.gy",
-    "fb.me", "m.me", "yelp.to", "tripadvisor.sng.link", "lnkd.in", "qrco.de", "bl.ink",
-})
 
 # Names that never resolve on the public internet (RFC 6761 and common private zones).
 _PRIVATE_TLDS = frozenset({
@@ -44,7 +41,7 @@ _NUMERIC_HOST_RE = re.compile(r"^(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]*|\d*))*$"
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 # RFC 3986 characters allowed after the authority (unreserved, sub-delims, : @ / ? # %).
 _URL_TAIL_RE = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]*$")
-_PERCENT_RE = re.compile(r"%(..?)")
+_PERCENT_RE = re.compile(r"%(.?.?)")
 _PLAIN_FRAGMENT_RE = re.compile(r"^[A-Za-z0-9_\-]*$")
 
 _PLACE_ID_RE = re.compile(r"^ChIJ[A-Za-z0-9_\-]{16,250}$")
@@ -55,6 +52,10 @@ _TRIPADVISOR_PATH_RE = re.compile(
 )
 _FACEBOOK_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,98}[A-Za-z0-9])?$")
 _FACEBOOK_ID_RE = re.compile(r"^\d{5,20}$")
+# Pages without a username: /p/<Name>-<ID>/ and /people/<Name>/<ID>/.
+_FACEBOOK_P_RE = re.compile(r"^.+-(\d{5,20})$")
+# Language editions such as fr-fr.facebook.com or es-la.facebook.com show the same pages.
+_FACEBOOK_LOCALE_HOST_RE = re.compile(r"^[a-z]{2}-[a-z]{2}\.facebook\.com$")
 _FACEBOOK_TABS = frozenset({"reviews", "about", "photos", "posts", "menu"})
 # First path segments that are Facebook features, not pages.
 _FACEBOOK_RESERVED = frozenset({
@@ -72,15 +73,12 @@ _THEFORK_PATH_RE = re.compile(
 )
 _YELP_PATH_RE = re.compile(r"^/biz/((?:[A-Za-z0-9\-]|%[0-9A-Fa-f]{2})+)/?$")
 
-# A host with one of these labels belongs to (or imitates) a platform with its own checks.
-_BRAND_LABELS = {
-    "google": "google", "goo": "google", "tripadvisor": "tripadvisor", "facebook": "facebook",
-    "fb": "facebook", "thefork": "thefork", "lafourchette": "thefork",
-    "trustpilot": "trustpilot", "yelp": "yelp",
-}
-
 # Messages. %(example)s is the platform's example link, which needs no translation.
 E_EMPTY = N_("Nothing was entered. Paste the link to your page, for example %(example)s.")
+E_URL_TOO_LONG = N_(
+    "Written out in full, this link is %(length)s characters long, more than the %(limit)s a "
+    "review link may have. Paste only the link to your page, for example %(example)s."
+)
 E_TOO_LONG = N_(
     "This is too long to be a review link (%(length)s characters, at most %(limit)s). "
     "Paste only the link to your page, for example %(example)s."
@@ -227,7 +225,11 @@ def normalise_destination(platform_key: str, raw: str) -> Destination:
             code="unknown_platform",
         ) from None
     text = _clean(platform, raw)
-    return _NORMALISERS[platform.key](platform, text)
+    destination = _NORMALISERS[platform.key](platform, text)
+    # Checked on the finished link: "https://" and tabs such as /reviews make it grow.
+    if len(destination.url) > MAX_URL_LENGTH:
+        raise _refuse(platform, "too_long", E_URL_TOO_LONG, length=len(destination.url), limit=MAX_URL_LENGTH)
+    return destination
 
 
 def _clean(platform: Platform, raw: object) -> str:
@@ -289,9 +291,10 @@ def _parse_url(platform: Platform, text: str) -> _Url:
     if colon and port != "443":
         raise _refuse(platform, "port", E_PORT)
     host = _check_host(platform, host)
-    if host in _SHORTENERS:
+    shortener = listed_under(host, SHORTENERS)
+    if shortener:
         message = E_GOOGLE_SHORTENER if platform.key == "google" else E_SHORTENER
-        raise _refuse(platform, "shortener", message, host=host)
+        raise _refuse(platform, "shortener", message, host=shortener)
 
     if not remainder.isascii() or not _URL_TAIL_RE.match(remainder):
         raise _refuse(platform, "characters", E_CHARACTERS)
@@ -303,7 +306,8 @@ def _parse_url(platform: Platform, text: str) -> _Url:
     if split_host != host or split_port not in (None, 443) or parts.username is not None:
         raise _refuse(platform, "malformed", E_MALFORMED)
     _check_percent_escapes(platform, parts.path, strict=True)
-    _check_percent_escapes(platform, parts.query + parts.fragment, strict=False)
+    _check_percent_escapes(platform, parts.query, strict=False)
+    _check_percent_escapes(platform, parts.fragment, strict=False)
     if not _PLAIN_FRAGMENT_RE.match(parts.fragment):
         raise _refuse(platform, "fragment", E_FRAGMENT)
     return _Url(host, parts.path, parts.query, parts.fragment)
@@ -325,6 +329,7 @@ def _check_host(platform: Platform, host: str) -> str:
         or not all(_LABEL_RE.match(label) for label in labels)
         or not _TLD_RE.match(labels[-1])
         or labels[-1] in _PRIVATE_TLDS
+        or listed_under(host, WILDCARD_DNS)
     ):
         raise _refuse(platform, "host", E_HOST, host=shown)
     return host
@@ -376,16 +381,27 @@ def _google(platform: Platform, text: str) -> Destination:
     if not _looks_like_url(text) and "." not in text:
         return _google_place(platform, text)
     url = _parse_url(platform, text)
-    if url.host == "search.google.com" and url.path.rstrip("/") == "/local/writereview":
-        ids = [value for name, value in parse_qsl(url.query, keep_blank_values=True) if name == "placeid"]
-        if len(ids) != 1:
-            raise _refuse(platform, "wrong_site", E_GOOGLE_WRONG)
-        return _google_place(platform, ids[0])
-    match = _G_PAGE_PATH_RE.match(url.path) if url.host == "g.page" else None
+    host = _platform_host(platform, url.host, E_GOOGLE_WRONG)
+    query = parse_qsl(url.query, keep_blank_values=True)
+    if host == "search.google.com" and url.path.rstrip("/") == "/local/writereview":
+        return _google_place(platform, _only(platform, [value for name, value in query if name == "placeid"]))
+    if host == "maps.google.com" or (host == "www.google.com" and url.path.split("/")[1:2] == ["maps"]):
+        # Maps URLs carry the id as query_place_id= or as q=place_id:
+        # (developers.google.com/maps/documentation/urls/get-started).
+        ids = [value for name, value in query if name == "query_place_id"]
+        ids += [value.removeprefix("place_id:") for name, value in query if name == "q" and value.startswith("place_id:")]
+        return _google_place(platform, _only(platform, ids))
+    match = _G_PAGE_PATH_RE.match(url.path) if host == "g.page" else None
     if not match:
         raise _refuse(platform, "wrong_site", E_GOOGLE_WRONG)
     rest = f"/r/{match.group(1)}/review"
     return Destination(platform.key, "https://g.page" + rest, _display("g.page", rest))
+
+
+def _only(platform: Platform, ids: list[str]) -> str:
+    if len(ids) != 1:
+        raise _refuse(platform, "wrong_site", E_GOOGLE_WRONG)
+    return ids[0]
 
 
 def _google_place(platform: Platform, place_id: str) -> Destination:
@@ -415,7 +431,7 @@ def _facebook(platform: Platform, text: str) -> Destination:
     if not _looks_like_url(text) and not lowered.startswith("www.") and not ("facebook" in lowered or "fb." in lowered):
         return _facebook_page(platform, text.removeprefix("@"))
     url = _parse_url(platform, text)
-    _platform_host(platform, url.host, E_FACEBOOK_WRONG)
+    _platform_host(platform, "www.facebook.com" if _FACEBOOK_LOCALE_HOST_RE.match(url.host) else url.host, E_FACEBOOK_WRONG)
     if "//" in url.path:
         raise _refuse(platform, "wrong_page", E_FACEBOOK_WRONG)
     segments = [segment for segment in url.path.split("/") if segment]
@@ -424,6 +440,11 @@ def _facebook(platform: Platform, text: str) -> Destination:
         if len(ids) != 1:
             raise _refuse(platform, "wrong_page", E_FACEBOOK_WRONG)
         return _facebook_page(platform, ids[0], numeric_only=True)
+    if segments[:1] == ["p"]:
+        match = _FACEBOOK_P_RE.match(segments[1]) if len(segments) == 2 else None
+        return _facebook_page(platform, match.group(1) if match else "", numeric_only=True)
+    if segments[:1] == ["people"] and len(segments) == 3:
+        return _facebook_page(platform, segments[2], numeric_only=True)
     if segments[:1] == ["pg"]:
         segments = segments[1:]
     if not segments or len(segments) > 2 or (len(segments) == 2 and segments[1].lower() not in _FACEBOOK_TABS):
@@ -483,12 +504,9 @@ def _yelp(platform: Platform, text: str) -> Destination:
 
 def _other(platform: Platform, text: str) -> Destination:
     url = _parse_url(platform, text)
-    owners = [_BRAND_LABELS[label] for label in url.host.split(".") if label in _BRAND_LABELS]
-    if url.host == "g.page":
-        owners.append("google")
-    if owners:
-        label = get_platform(owners[0]).label
-        raise _refuse(platform, "known_platform", E_OTHER_KNOWN, platform=label)
+    owner = imitated_platform(url.host)
+    if owner:
+        raise _refuse(platform, "known_platform", E_OTHER_KNOWN, platform=get_platform(owner).label)
     path = url.path or "/"
     link = urlunsplit(("https", url.host, path, url.query, url.fragment))
     shown = "" if path == "/" and not url.query else path + ("?…" if url.query else "")

@@ -4,6 +4,7 @@ import pytest
 
 from cta_kit.domain.destinations import (
     DISPLAY_LIMIT,
+    MAX_URL_LENGTH,
     Destination,
     DestinationError,
     normalise_destination,
@@ -323,3 +324,177 @@ def test_huge_input_is_refused_quickly():
     with pytest.raises(DestinationError) as caught:
         normalise_destination("other", "https://chez-nous.fr/" + "%2f" * 1_000_000)
     assert caught.value.code == "too_long"
+
+
+# Issue 11: real links that were refused, look-alikes that were accepted, links that grew too long.
+
+FB_ID = "100063512345678"
+FB_NUMERIC = f"https://www.facebook.com/profile.php?id={FB_ID}&sk=reviews"
+TA_PL = "https://pl.tripadvisor.com/Restaurant_Review-g274856-d1234567-Reviews-Pod_Lipa-Warsaw.html"
+
+REAL_BUT_REFUSED_BEFORE = [
+    ("tripadvisor", TA_PL, "https://pl.tripadvisor.com/UserReviewEdit-g274856-d1234567.html",
+     "pl.tripadvisor.com/…g274856-d1234567"),
+    ("tripadvisor", "https://www.tripadvisor.com.gr/Restaurant_Review-g189473-d1074569-Reviews-Giannoula.html",
+     "https://www.tripadvisor.com.gr/UserReviewEdit-g189473-d1074569.html", "tripadvisor.com.gr/…g189473-d1074569"),
+    ("tripadvisor", "tripadvisor.cz/Restaurant_Review-g274707-d1234567-Reviews-U_Fleku-Prague.html",
+     "https://www.tripadvisor.cz/UserReviewEdit-g274707-d1234567.html", "tripadvisor.cz/…g274707-d1234567"),
+    ("tripadvisor", "https://www.tripadvisor.fi/Restaurant_Review-g189934-d1234567-Reviews-Savoy-Helsinki.html",
+     "https://www.tripadvisor.fi/UserReviewEdit-g189934-d1234567.html", "tripadvisor.fi/…g189934-d1234567"),
+    ("tripadvisor", "https://no.tripadvisor.com/Restaurant_Review-g226926-d21186516-Reviews-Spor_3-Sandnes.html",
+     "https://no.tripadvisor.com/UserReviewEdit-g226926-d21186516.html", "no.tripadvisor.com/…g226926-d21186516"),
+    ("tripadvisor", "https://www.tripadvisor.com.hk/Restaurant_Review-g294217-d1234567-Reviews-Tim_Ho_Wan.html",
+     "https://www.tripadvisor.com.hk/UserReviewEdit-g294217-d1234567.html", "tripadvisor.com.hk/…g294217-d1234567"),
+    ("tripadvisor", "https://en.tripadvisor.com.hk/Restaurant_Review-g294217-d1234567-Reviews-Tim_Ho_Wan.html",
+     "https://en.tripadvisor.com.hk/UserReviewEdit-g294217-d1234567.html", "en.tripadvisor.com.hk/…g294217-d1234567"),
+    ("facebook", f"https://www.facebook.com/p/Chez-Nous-Paris-{FB_ID}/", FB_NUMERIC, f"facebook.com/…id={FB_ID}"),
+    ("facebook", f"facebook.com/p/Caf%C3%A9-de-Flore-{FB_ID}/?locale=fr_FR", FB_NUMERIC, f"facebook.com/…id={FB_ID}"),
+    ("facebook", f"https://www.facebook.com/people/Chez-Nous-Paris/{FB_ID}/", FB_NUMERIC, f"facebook.com/…id={FB_ID}"),
+    ("facebook", f"https://m.facebook.com/people/Chez-Nous/{FB_ID}/?mibextid=ZbWKwL", FB_NUMERIC,
+     f"facebook.com/…id={FB_ID}"),
+    ("facebook", "https://fr-fr.facebook.com/ChezNousParis/", "https://www.facebook.com/ChezNousParis/reviews",
+     "facebook.com/ChezNousParis/reviews"),
+    ("facebook", "es-la.facebook.com/chez.nous.paris/reviews", "https://www.facebook.com/chez.nous.paris/reviews",
+     "facebook.com/chez.nous.paris/reviews"),
+    # Google's documented Maps URLs (developers.google.com/maps/documentation/urls/get-started).
+    ("google", f"https://www.google.com/maps/search/?api=1&query=Chez+Nous&query_place_id={PLACE_ID}", GOOGLE_URL,
+     GOOGLE_DISPLAY),
+    ("google", f"https://www.google.com/maps/place/?q=place_id:{PLACE_ID}", GOOGLE_URL, GOOGLE_DISPLAY),
+    ("google", f"google.com/maps/place/?q=place_id:{PLACE_ID}", GOOGLE_URL, GOOGLE_DISPLAY),
+    ("google", f"https://maps.google.com/?q=place_id:{PLACE_ID}", GOOGLE_URL, GOOGLE_DISPLAY),
+    # Other sites whose names come close to a platform's without imitating one.
+    ("other", "https://www.quandoo.fr/place/chez-nous-12345", "https://www.quandoo.fr/place/chez-nous-12345",
+     "quandoo.fr/place/chez-nous-12345"),
+    ("other", "https://restaurant-lafourchette.fr/", "https://restaurant-lafourchette.fr/", "restaurant-lafourchette.fr"),
+    ("other", "https://www.yellowpages.com/paris/chez-nous", "https://www.yellowpages.com/paris/chez-nous",
+     "yellowpages.com/paris/chez-nous"),
+    ("other", "https://guide.michelin.com/fr/fr/restaurant/chez-nous",
+     "https://guide.michelin.com/fr/fr/restaurant/chez-nous", "guide.michelin.com/…restaurant/chez-nous"),
+]
+
+
+@pytest.mark.parametrize("platform, raw, url, display", REAL_BUT_REFUSED_BEFORE)
+def test_real_links_refused_before_are_accepted(platform, raw, url, display):
+    destination = normalise_destination(platform, raw)
+    assert destination == Destination(platform, url, display)
+    assert len(destination.display_url) <= DISPLAY_LIMIT
+
+
+TRIPADVISOR_SITES_NAMED_IN_THE_ISSUE = [
+    "pl.tripadvisor.com", "www.tripadvisor.com.gr", "www.tripadvisor.cz", "www.tripadvisor.fi",
+    "no.tripadvisor.com", "www.tripadvisor.com.hk",
+]
+
+
+def test_every_tripadvisor_site_is_accepted():
+    hosts = get_platform("tripadvisor").hosts
+    assert set(TRIPADVISOR_SITES_NAMED_IN_THE_ISSUE) <= set(hosts)
+    for host in hosts:
+        link = f"https://{host}/Restaurant_Review-g187147-d1234567-Reviews-Chez_Nous-Paris.html"
+        assert normalise_destination("tripadvisor", link).url == f"https://{host}/UserReviewEdit-g187147-d1234567.html"
+
+
+LOOKALIKES = [
+    ("https://google-reviews.com/chez-nous", "Google"),
+    ("https://search-google.com/local/writereview?placeid=" + PLACE_ID, "Google"),
+    ("https://g00gle.com/", "Google"),
+    ("googlereviews.fr/chez-nous", "Google"),
+    ("https://goog1e-avis.fr/", "Google"),
+    ("https://tripadvisor-reviews.fr/chez-nous", "Tripadvisor"),
+    ("https://trip-advisor.fr/Restaurant_Review-g187147-d1234567.html", "Tripadvisor"),
+    ("https://tr1padv1sor.com/", "Tripadvisor"),
+    ("https://facebook-review.com/ChezNous", "Facebook"),
+    ("https://faceb00k.com/ChezNous", "Facebook"),
+    ("https://www.trustpiIot.com/review/chez-nous.fr", "Trustpilot"),
+    ("https://trust-pilot.co/review/chez-nous.fr", "Trustpilot"),
+    ("https://thefork-avis.fr/chez-nous", "TheFork"),
+    ("https://avis.the-fork.fr/chez-nous", "TheFork"),
+    ("https://www.lafourchette.com/restaurant/chez-nous-r123456", "TheFork"),
+    ("https://ye1p-reviews.com/biz/chez-nous", "Yelp"),
+    ("https://g00.gl/maps/abc", "Google"),
+]
+
+
+@pytest.mark.parametrize("raw, imitated", LOOKALIKES)
+def test_other_sites_imitating_a_platform_are_refused(raw, imitated):
+    with pytest.raises(DestinationError) as caught:
+        normalise_destination("other", raw)
+    assert caught.value.code == "known_platform"
+    rendered = caught.value.message.render()
+    assert f"Choose {imitated} in the list" in rendered
+    assert get_platform("other").example in rendered
+
+
+SHORTENERS_AND_PRIVATE_NAMES = [
+    ("other", "https://www.tinyurl.com/chez-nous", "shortener"),
+    ("other", "https://preview.tinyurl.com/chez-nous", "shortener"),
+    ("other", "https://www.bit.ly/3abcdef", "shortener"),
+    ("other", "https://bitly.com/3abcdef", "shortener"),
+    ("other", "https://j.mp/3abcdef", "shortener"),
+    ("other", "https://v.gd/abcdef", "shortener"),
+    ("tripadvisor", "https://www.tinyurl.com/chez-nous", "shortener"),
+    ("google", "https://www.goo.gl/maps/AbCdEf123", "shortener"),
+    ("other", "https://127.0.0.1.nip.io/avis", "host"),
+    ("other", "https://chez-nous.10.0.0.1.sslip.io/", "host"),
+    ("other", "https://localtest.me/", "host"),
+    ("other", "https://admin.lvh.me/", "host"),
+    ("other", "https://chez-nous.fr/avis%", "encoded"),
+    ("other", "https://chez-nous.fr/avis?q=%", "encoded"),
+    ("other", "https://chez-nous.fr/avis#top%", "encoded"),
+    ("other", "https://chez-nous.fr/avis?q=%#41", "encoded"),
+    ("other", "https://chez-nous.fr/%G1", "encoded"),
+    ("other", "https://chez-nous.fr/avis%4", "encoded"),
+    ("google", "https://g.page/r/CabcD/review%", "encoded"),
+]
+
+
+@pytest.mark.parametrize("platform, raw, code", SHORTENERS_AND_PRIVATE_NAMES)
+def test_shortener_subdomains_wildcard_dns_and_bare_percent_are_refused(platform, raw, code):
+    with pytest.raises(DestinationError) as caught:
+        normalise_destination(platform, raw)
+    assert caught.value.code == code
+    assert get_platform(platform).example in caught.value.message.render()
+
+
+WRONG_NEW_FORMS = [
+    ("facebook", "https://www.facebook.com/p/Chez-Nous-Paris/", "wrong_page"),
+    ("facebook", "https://www.facebook.com/p/Chez-Nous-123/", "wrong_page"),
+    ("facebook", f"https://www.facebook.com/p/Chez-Nous-{FB_ID}/photos/extra", "wrong_page"),
+    ("facebook", "https://www.facebook.com/people/Chez-Nous/", "wrong_page"),
+    ("facebook", "https://www.facebook.com/people/Chez-Nous/abc/", "wrong_page"),
+    ("facebook", "https://fr-fr.facebook.com.evil.io/ChezNous", "wrong_site"),
+    ("facebook", "https://evil-fr.facebook.com/ChezNous", "wrong_site"),
+    ("google", "https://www.google.com/maps/place/?q=place_id:evil", "place_id"),
+    ("google", "https://www.google.com/maps/search/?api=1&query=Chez+Nous", "wrong_site"),
+    ("google", f"https://www.google.com/maps/search/?api=1&query_place_id={PLACE_ID}&query_place_id=ChIJevilevilevilevilevil",
+     "wrong_site"),
+    ("google", f"https://www.google.com/url?q=place_id:{PLACE_ID}", "wrong_site"),
+    ("google", f"https://www.google.com.evil.io/maps/place/?q=place_id:{PLACE_ID}", "wrong_site"),
+    ("google", f"https://google.evil.io/maps/place/?q=place_id:{PLACE_ID}", "wrong_site"),
+    ("tripadvisor", "https://xx.tripadvisor.com/Restaurant_Review-g187147-d1234567.html", "wrong_site"),
+]
+
+
+@pytest.mark.parametrize("platform, raw, code", WRONG_NEW_FORMS)
+def test_new_forms_are_checked_as_strictly_as_the_old(platform, raw, code):
+    with pytest.raises(DestinationError) as caught:
+        normalise_destination(platform, raw)
+    assert caught.value.code == code
+    assert get_platform(platform).example in caught.value.message.render()
+
+
+@pytest.mark.parametrize("length", [1993, 1995, 2000])
+def test_a_link_that_grows_past_the_column_when_completed_is_refused(length):
+    typed = "chez-nous.fr/" + "a" * (length - len("chez-nous.fr/"))
+    assert len(typed) == length
+    with pytest.raises(DestinationError) as caught:
+        normalise_destination("other", typed)
+    assert caught.value.code == "too_long"
+    rendered = caught.value.message.render()
+    assert str(MAX_URL_LENGTH) in rendered and str(length + len("https://")) in rendered
+    assert get_platform("other").example in rendered
+
+
+def test_the_longest_link_that_fits_is_accepted():
+    typed = "chez-nous.fr/" + "a" * (MAX_URL_LENGTH - len("https://chez-nous.fr/"))
+    assert len(normalise_destination("other", typed).url) == MAX_URL_LENGTH

@@ -71,7 +71,15 @@ def test_corpus_is_large_balanced_and_bilingual():
         assert any(c["expect"] is None for c in cases) and any(c["expect"] for c in cases)
     for code in TEXT_CODES:
         assert any(code in expected_codes(case) for case in CORPUS)
-    assert all(set(case) <= {"lang", "text", "expect", "why", "field", "offer_kind"} for case in CORPUS)
+    assert all(set(case) <= {"kind", "lang", "text", "expect", "why", "field", "offer_kind"} for case in CORPUS)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", ["show", "exchange", "target", "contest"])
+def test_corpus_covers_each_added_kind_in_both_languages(kind, language):
+    cases = [c for c in CORPUS if c.get("kind") == kind and c["lang"] == language]
+    assert sum(1 for c in cases if c["expect"]) >= 10
+    assert sum(1 for c in cases if c["expect"] is None) >= 6
 
 
 # Ready-made wording -----------------------------------------------------------
@@ -350,8 +358,18 @@ def test_every_message_renders_and_every_source_is_a_url_or_empty():
 
 @pytest.mark.parametrize(
     "text",
-    ["a" * 100_000, "good or bad " * 10_000, "Rate us 5 stars! " * 5_000, "si vous " * 20_000, "5" + " " * 50_000 + "x"],
-    ids=["letters", "balanced", "requests", "si", "spaces"],
+    [
+        "a" * 100_000,
+        "good or bad " * 10_000,
+        "Rate us 5 stars! " * 5_000,
+        "si vous " * 20_000,
+        "5" + " " * 50_000 + "x",
+        "4,8 " * 20_000,
+        "avis ? " * 20_000,
+        "avis , " * 20_000,
+        "Show your review " * 10_000,
+    ],
+    ids=["letters", "balanced", "requests", "si", "spaces", "ratings", "questions", "trades", "shown"],
 )
 def test_long_text_is_checked_in_linear_time(text):
     # Guards against regular expressions that backtrack quadratically on pasted text.

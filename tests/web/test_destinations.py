@@ -8,6 +8,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from cta_kit.domain.destinations import DISPLAY_LIMIT, MAX_URL_LENGTH
 from cta_kit.extensions import db
 from cta_kit.models import ReviewDestination
 from tests.conftest import log_in
@@ -120,3 +121,19 @@ def test_the_screen_qr_decodes_to_the_destination(client, world):
                 pixels[px, py] = 0
     (result,) = zxingcpp.read_barcodes(image)
     assert result.text == google.url
+
+
+def test_a_long_link_typed_without_https_gets_a_message_not_a_server_error(client, world):
+    log_in(client, world.owner)
+    typed = "chez-nous.fr/" + "a" * (1995 - len("chez-nous.fr/"))
+    response = add(client, world.location, "other", typed)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'class="error"' in body and "2003 characters" in body
+    assert destinations(world.location) == []
+
+
+def test_the_columns_hold_the_longest_link_and_its_printed_form():
+    columns = ReviewDestination.__table__.c
+    assert columns.url.type.length == MAX_URL_LENGTH
+    assert columns.display_url.type.length >= DISPLAY_LIMIT

@@ -7,7 +7,7 @@ words within one sentence, so paraphrases are caught without listing every phras
 "bon appétit, votre avis compte" stays innocent. Balanced phrases such as "good or bad"
 and "positifs comme négatifs" are masked first: they are what honest wording looks like.
 
-Each function yields the folded spans that break its rule; `policy` turns the earliest
+Each function yields the folded spans that break its rule; `check` turns the earliest
 one into a finding.
 """
 
@@ -15,37 +15,52 @@ import bisect
 import re
 from typing import Iterable, Iterator
 
-from .policy_lexicon import (
+from .lexicon import (
+    CONTEST_RE,
+    CURRENT_RATING_WORDS,
     DISCOURAGING_RE,
     EXCHANGE_RES,
     EXPERIENCE_WORDS,
     FILLER_AFTER_NOUN,
     FILLER_BEFORE_NOUN,
     GATING_RES,
+    GOAL_WORDS,
     HAPPY,
+    HELP_WORDS,
+    INDEFINITE_DETERMINERS,
     INCENTIVE_NOUNS,
+    NEAR_TARGET_WORDS,
     NEGATIVE,
+    PLATFORM_NAMES,
     POSITIVE,
     POSITIVE_PHRASE_RES,
+    PREPOSITION_TRADE_WORDS,
     PRIVATE_RE,
     PUBLIC_RE,
     QUESTION_OPENERS,
+    RATING_RE,
     REQUEST_VERBS,
     REVIEW_ACTION_WORDS,
     REVIEW_NOUNS,
     REVIEW_US_RE,
     REWARDS,
+    REWARD_DETERMINERS,
+    REWARD_ITEMS,
     REWARD_RE,
     SCALE_BEFORE_RE,
     SCORE_CONTEXT,
     SCORE_RES,
+    SHOWN_REFERENCE_RE,
+    SHOW_RE,
     STAR_RUN_RE,
+    TARGET_WORDS,
+    TRADE_WORDS,
     UNCONDITIONAL_RE,
     WEAK_POSITIVE,
     WEAK_REVIEW_NOUNS,
     word_set,
 )
-from .policy_text import FoldedText, Span, Token
+from .text import FoldedText, Span, Token
 
 
 def _sentiment_hits(
@@ -62,7 +77,10 @@ def _sentiment_hits(
         if text.in_neutral(token.start, token.end):
             continue
         if token.word in weak:
-            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            # Only a count or a site may come between: "top 3 Google reviews".
+            following = next(
+                (t for t in tokens[i + 1: i + 4] if not _is_count(t) and t.word not in PLATFORM_NAMES), None
+            )
             if following and following.sentence == token.sentence and is_noun(following) and not text.negated(i):
                 yield token.start, following.end
             continue
@@ -75,7 +93,8 @@ def _sentiment_hits(
             if is_noun(other):
                 yield token.start, other.end
                 break
-            if other.word not in FILLER_BEFORE_NOUN and other.word not in strong:
+            # A count may come between: "the best 5 reviews".
+            if other.word not in FILLER_BEFORE_NOUN and other.word not in strong and not _is_count(other):
                 break
         # After its noun: "un avis positif", "a review that is positive", "un avis, positif".
         for other in reversed(tokens[max(0, i - 4): i]):
@@ -86,6 +105,10 @@ def _sentiment_hits(
                 break
             if other.word not in FILLER_AFTER_NOUN and other.word not in ",(":
                 break
+
+
+def _is_count(token: Token) -> bool:
+    return token.word.isdigit() and len(token.word) <= 2
 
 
 def positive_hits(text: FoldedText) -> Iterator[Span]:
@@ -103,6 +126,35 @@ def positive_hits(text: FoldedText) -> Iterator[Span]:
         if any(t.sentence == inside[0].sentence and t.word in SCORE_CONTEXT for t in nearby):
             yield start, end
     yield from _regex_hits(text, POSITIVE_PHRASE_RES)
+    yield from _rating_target_hits(text)
+
+
+def _rating_target_hits(text: FoldedText) -> Iterator[Span]:
+    """A higher average set as a target: "help us reach 4.8", "objectif 4,9/5", "keep us at 4.9".
+
+    "Rated 4.6 by our guests" states the current average and asks nothing; an average the
+    reader is asked to reach asks for high ratings without saying "5 stars".
+    """
+    sentence_words: dict[int, set[str]] = {}
+    for match in RATING_RE.finditer(text.folded):
+        start, end = match.span()
+        index = bisect.bisect_left(text.token_starts, start)
+        if index >= len(text.tokens) or text.in_neutral(start, end):
+            continue
+        sentence = text.tokens[index].sentence
+        before = [t for t in text.tokens[max(0, index - 6): index] if t.sentence == sentence]
+        target = next((t for t in before if t.word in TARGET_WORDS), None)
+        if target is None:
+            if any(t.word in CURRENT_RATING_WORDS for t in before[-2:]):
+                continue
+            words = sentence_words.get(sentence)
+            if words is None:
+                words = sentence_words[sentence] = {t.word for t in text.by_sentence[sentence]}
+            near = any(t.word in NEAR_TARGET_WORDS for t in before) and words & HELP_WORDS
+            if not near and not words & GOAL_WORDS:
+                continue
+        if not text.negated(index):
+            yield (target.start if target else start), end
 
 
 def _regex_hits(text: FoldedText, patterns: Iterable[re.Pattern[str]]) -> Iterator[Span]:
@@ -153,6 +205,10 @@ def incentive_hits(text: FoldedText, offer: bool, private_offer: bool) -> Iterat
     for start, end in _regex_hits(text, EXCHANGE_RES):
         if not _private(text, start, private_offer):
             yield start, end
+    for start, end in (*_juxtaposed_hits(text), *_shown_review_hits(text, offer), *_contest_hits(text)):
+        _, clause = text.sentence_text(start)
+        if not UNCONDITIONAL_RE.search(clause) and not _private(text, start, private_offer):
+            yield start, end
     for sentence, tokens in sorted(text.by_sentence.items()):
         start, end = text.spans[sentence]
         clause = text.folded[start:end]
@@ -160,6 +216,79 @@ def incentive_hits(text: FoldedText, offer: bool, private_offer: bool) -> Iterat
             continue
         rewarded = offer or any(t.word in REWARDS for t in tokens) or REWARD_RE.search(clause)
         if rewarded and not UNCONDITIONAL_RE.search(clause) and not _private(text, start, private_offer):
+            yield start, end
+
+
+def _is_reward(token: Token) -> bool:
+    return token.word in REWARDS or token.word in REWARD_ITEMS
+
+
+def _juxtaposed_hits(text: FoldedText) -> Iterator[Span]:
+    """A review set beside a reward with no verb of exchange: "1 review, 1 free coffee".
+
+    In one sentence the reward follows a trading mark ("," "=" "vaut" "earns"); across two,
+    a short question about a review is answered by a short reward: "Un avis ? Un café !".
+    """
+    tokens = text.tokens
+    for i, token in enumerate(tokens):
+        if token.word not in INCENTIVE_NOUNS:
+            continue
+        same = [t for t in tokens[i + 1: i + 6] if t.sentence == token.sentence]
+        mark = next((k for k, t in enumerate(same) if t.word in TRADE_WORDS), None)
+        if mark is None:
+            continue
+        determiners = INDEFINITE_DETERMINERS if same[mark].word in PREPOSITION_TRADE_WORDS else REWARD_DETERMINERS
+        for other in tokens[i + 1 + mark + 1: i + 1 + mark + 4]:
+            if other.sentence != token.sentence:
+                break
+            if _is_reward(other):
+                yield token.start, other.end
+                break
+            if other.word not in determiners and other.word not in TRADE_WORDS:
+                break  # "merci pour votre avis, à bientôt pour un café" is a goodbye
+    for sentence, (start, end) in enumerate(text.spans[:-1]):
+        this = [t for t in text.by_sentence.get(sentence, []) if t.word.isalnum()]
+        following = [t for t in text.by_sentence.get(sentence + 1, []) if t.word.isalnum()]
+        if not (0 < len(this) <= 5 and 0 < len(following) <= 6 and text.folded[end - 1] == "?"):
+            continue
+        if not any(t.word in INCENTIVE_NOUNS for t in this):
+            continue
+        next_start, next_end = text.spans[sentence + 1]
+        next_clause = text.folded[next_start:next_end].rstrip()
+        if next_clause.endswith("?"):
+            continue  # "Un avis ? Un café ? Demandez-nous": a list of questions, not a trade
+        if any(_is_reward(t) for t in following) or REWARD_RE.search(next_clause):
+            yield this[0].start, next_end
+
+
+def _shown_review_hits(text: FoldedText, offer: bool) -> Iterator[Span]:
+    """A reward for showing a posted review at the till: "Montrez votre avis en caisse, café offert".
+
+    The review may be named in a short sentence just before: "Avis publié ? Montrez-le au comptoir".
+    """
+    for sentence, tokens in sorted(text.by_sentence.items()):
+        start, end = text.spans[sentence]
+        clause = text.folded[start:end]
+        if not SHOW_RE.search(clause):
+            continue
+        if not (offer or any(_is_reward(t) for t in tokens) or REWARD_RE.search(clause)):
+            continue
+        named_here = any(t.word in INCENTIVE_NOUNS for t in tokens) or REVIEW_US_RE.search(clause)
+        previous = [t for t in text.by_sentence.get(sentence - 1, []) if t.word.isalnum()]
+        named_before = (
+            0 < len(previous) <= 5
+            and any(t.word in INCENTIVE_NOUNS or t.word == "reviewed" for t in previous)
+            and SHOWN_REFERENCE_RE.search(clause)
+        )
+        if named_here or named_before:
+            yield (text.spans[sentence - 1][0] if named_before and not named_here else start), end
+
+
+def _contest_hits(text: FoldedText) -> Iterator[Span]:
+    """A prize for reviews judged against each other: "the best review of the month wins a dinner"."""
+    for sentence, tokens in sorted(text.by_sentence.items()):
+        start, end = text.spans[sentence]
+        if any(t.word in INCENTIVE_NOUNS for t in tokens) and CONTEST_RE.search(text.folded[start:end]):
             yield start, end
 
 

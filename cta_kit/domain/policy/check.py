@@ -1,22 +1,12 @@
-"""Checking a campaign against platform rules and consumer law before anything is printed.
-
-The matching is a heuristic for a restaurant card, not a legal opinion; every finding
-names its source so the owner can read the rule itself.
-
-This module is the one place callers import from; the wording check is split by concern:
-
-- `policy_wording`: the rules that find positive-rating requests, gating and incentives
-- `policy_text`: folding, words and sentences of the text being checked
-- `policy_lexicon`: the French and English word classes and phrase patterns
-"""
+"""The campaign check: each rule a draft breaks, as findings with a message and a source."""
 
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .i18n import Message, N_
-from .platforms import Platform, load_registry
-from .policy_text import FoldedText
-from .policy_wording import gating_hits, incentive_hits, positive_hits
+from ..i18n import Message, N_
+from ..platforms import Platform, load_registry
+from .text import FoldedText
+from .wording import gating_hits, incentive_hits, positive_hits
 
 ERROR = "error"
 WARNING = "warning"

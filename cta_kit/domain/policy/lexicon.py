@@ -1,6 +1,6 @@
 """The wording check's vocabulary: classes of words, and the phrases matched as patterns.
 
-Everything is written folded (lower case, no accents, plain apostrophes), as `policy_text`
+Everything is written folded (lower case, no accents, plain apostrophes), as `text`
 folds the card's wording. Sets of words are space-separated for reading; French and English
 sit side by side because a card in either language is checked with the same rules.
 """
@@ -18,7 +18,7 @@ POSITIVE = word_set("""
     nice kind lovely favourable favorable stellar rave raving brilliant outstanding superb
     fabulous terrific best better highest shining sparkling flattering enthusiastic incredible
     exceptional glorious gushing sweet warm beautiful splendid perfect positively favourably
-    favorably
+    favorably favourite favourites favorite favorites
     positif positifs bon bonne bons bonnes meilleur meilleure meilleurs meilleures excellente
     excellents excellentes genial geniale geniaux geniales elogieux elogieuse elogieuses favorables
     beau belle beaux belles joli jolie jolis jolies sympa sympas sympathique sympathiques gentil
@@ -26,7 +26,7 @@ POSITIVE = word_set("""
     parfaites magnifique magnifiques formidable formidables extraordinaire extraordinaires
     merveilleux merveilleuse merveilleuses enthousiaste enthousiastes dithyrambique dithyrambiques
     flatteur flatteuse flatteurs flatteuses elevee elevees maximale maximal positivement
-    favorablement doux douce
+    favorablement doux douce bel prefere preferee preferes preferees
 """)
 # Intensifiers that count as sentiment only right before a review word ("super avis"):
 # after one they usually qualify something else ("votre avis, super important").
@@ -35,13 +35,14 @@ NEGATIVE = word_set("""
     negative negatives bad poor critical worse worst mediocre unhappy disappointing negatif
     negatifs negative negatives mauvais mauvaise mauvaises critique critiques decevant decevante
     decevants decevantes mecontent mecontents decu decue decus decues moyen moyenne moyens
-    average pire moins
+    average pire pires moins
 """)
 REVIEW_NOUNS = word_set("""
     review reviews rating ratings avis note notes notation etoile etoiles star stars feedback
     testimonial testimonials temoignage temoignages evaluation evaluations appreciation
     appreciations commentaire commentaires comment comments recommendation recommendations
     recommandation recommandations score scores marks critique critiques opinion opinions
+    reviewer reviewers
 """)
 # Vague nouns that only mean "a review" when the sentence asks for one ("leave us a kind word").
 WEAK_REVIEW_NOUNS = word_set("word words mot mots thing things something chose choses message messages one")
@@ -49,7 +50,7 @@ WEAK_REVIEW_NOUNS = word_set("word words mot mots thing things something chose c
 INCENTIVE_NOUNS = word_set("""
     review reviews rating ratings avis note notes etoiles stars evaluation evaluations
     commentaire commentaires comment comments recommendation recommendations testimonial
-    testimonials temoignage temoignages
+    testimonials temoignage temoignages reviewer reviewers
 """)
 REQUEST_VERBS = word_set("""
     leave post write give share say tell send drop rate review show add leaving posting writing
@@ -58,16 +59,16 @@ REQUEST_VERBS = word_set("""
     partager partagez ecrire ecrivez dire dites mettre mettez attribuer attribuez noter notez
     evaluer evaluez envoyer envoyez montrer montrez ajouter ajoutez
 """)
-_PLATFORM_NAMES = word_set("google tripadvisor facebook trustpilot thefork fourchette yelp maps")
+PLATFORM_NAMES = word_set("google tripadvisor facebook trustpilot thefork fourchette yelp maps")
 FILLER_BEFORE_NOUN = word_set("""
     a an the un une des de du d l le la les very really truly so little quick short small petit
     petite petits petites tres vraiment vrai online en ligne public publique and et honest honnete
-    sincere another more plus your votre vos our notre nos us nous
-""") | _PLATFORM_NAMES
+    sincere another more plus your votre vos our notre nos us nous rated
+""") | PLATFORM_NAMES
 FILLER_AFTER_NOUN = word_set("""
     tres vraiment si plutot au qui soit sera est sont etre that which is are be will really very
     truly so totally absolutely particulierement de d sur on en ligne
-""") | _PLATFORM_NAMES
+""") | PLATFORM_NAMES
 NEGATIONS = word_set("""
     not no never without nor neither don doesn didn isn aren won wouldn shouldn needn t
     pas ni sans jamais aucun aucune nullement
@@ -78,7 +79,7 @@ SCORE_CONTEXT = (REVIEW_NOUNS - word_set("star stars etoile etoiles")) | REQUEST
 REWARDS = word_set("""
     free freebie freebies offert offerte offerts offertes gratuit gratuite gratuits gratuites gratis
     discount discounts reduction reductions remise remises coupon coupons voucher vouchers gift
-    gifts cadeau cadeaux draw raffle prize prizes tirage tombola concours loterie lottery win
+    gifts cadeau cadeaux draw raffle prize prizes tirage tombola loterie lottery win
     gagner gagnez gagne reward rewards recompense recompenses recompenser points fidelite loyalty
     treat offrons offrir offre offrira offert
 """)
@@ -90,6 +91,73 @@ HAPPY = word_set("""
     enchantee enchantes aime aimee aimez aimes apprecie appreciee adore adoree plu regale regales
     mecontent mecontente mecontents decu decue decus decues insatisfait insatisfaite
 """)
+# What a card gives away, named without a word of reward: "Un avis ? Un café !".
+REWARD_ITEMS = word_set("""
+    coffee coffees espresso tea dessert desserts drink drinks glass glasses wine beer pint shot shots
+    cocktail cocktails cookie cookies cake cakes refill refills pastry pastries croissant meal meals
+    brunch dinner lunch bottle bottles starter chocolate chocolates icecream fries
+    cafe cafes dessert digestif digestifs apero aperitif aperitifs verre verres vin biere boisson
+    boissons gateau gateaux repas dejeuner bouteille bouteilles glace glaces entree chocolat
+    chocolats frites croissant mignardise mignardises
+""")
+# Said right after a review, these trade it for what follows: "1 review, 1 coffee",
+# "Chaque avis vaut un café", "Reviews earn free refills".
+TRADE_WORDS = word_set("""
+    , : = > + hop get gets earn earns buy buys bring brings win wins mean means for against
+    vaut valent rapporte rapportent donne donnent pour contre
+""")
+# What may stand between a trading mark and the reward: "1 review, 1 free coffee", "un avis, notre digestif".
+REWARD_DETERMINERS = word_set("""
+    a an one the your our you us free big little small extra
+    un une 1 le la les l du de des d votre vos notre nos vous petit petite grand grande
+""")
+# After "for" a reward is indefinite ("a review for a coffee"); "reviews for our dessert" asks about it.
+INDEFINITE_DETERMINERS = word_set("a an one 1 free little small un une petit petite offert offerte")
+PREPOSITION_TRADE_WORDS = word_set("for against pour contre")
+# Winning something with a review: a contest, whoever judges it. "helps us win" is an award.
+# A contest named on its own is often the restaurant's award ("lauréat du concours"): it
+# counts only when it is about reviews.
+CONTEST_RE = re.compile(
+    r"(?<!us )(?<!nous )(?<!to )\b(?:wins?|remporte(?:z|nt|ra|ront)?|gagne(?:z|nt|ra|ront)?)\b(?!\s+(?:us|nous)\b)"
+    r"|\b(?:prizes?|lots? a gagner)\b(?![\s-]+winning)"
+    r"|\b(?:reviews?|avis|commentaires?) (?:contest|competition)\b"
+    r"|\b(?:contest|competition|concours) (?:d'|de |du |des |for (?:the )?)?(?:\w+ )?(?:reviews?|avis|commentaires?)\b"
+)
+# Showing a posted review at the till: the reward then depends on the review.
+SHOW_RE = re.compile(
+    r"\b(?:show|showing|shown|present|presenting|flash|flashing|montre[rz]?|montrant|presente[rz]?|presentation"
+    r"|let us see|faites[\s-]+nous voir|screenshot|capture|preuve|proof)\b"
+)
+# The object shown when the previous sentence named the review: "Avis publié ? Montrez-le".
+SHOWN_REFERENCE_RE = re.compile(
+    r"\b(?:show|present|flash|montrez|presentez)[\s-]+(?:it|us|them|le|la|les|nous[\s-]+le|nous[\s-]+la)\b"
+    r"|\b(?:screenshot|capture|preuve|proof)\b"
+)
+
+# A rating as an average ("4.8", "4,8/5"), not a price, a time or a distance. Targets are
+# above 3: lower numbers are more often a quantity ("1.5 million").
+RATING_RE = re.compile(
+    r"(?<![\d.,])[3-5][.,]\d(?!\d)(?![.,]\d)"
+    r"(?!\s*(?:€|\$|£|%|[kcm]?m\b|kg\b|g\b|c?l\b|ml\b|t\b|h\b|min\b|mn\b|eur|usd|millions?\b|mille\b|k\b"
+    r"|ans?\b|years?\b|fois\b|times\b|x\b|pm\b|am\b|tonnes?\b|tons?\b|kilos?\b|litres?\b|liters?\b|miles?\b"
+    r"|metres?\b|meters?\b|hectares?\b|ha\b|heures?\b|hours?\b|minutes?\b|jours?\b|days?\b|semaines?\b|weeks?\b"
+    r"|mois\b|months?\b|personnes?\b|people\b|couverts\b|places\b|seats\b|tables\b|degres?\b|degrees?\b))"
+)
+# Words that make a rating a target to reach, said shortly before it: "help us reach 4.8".
+TARGET_WORDS = word_set("""
+    reach reaching hit hitting get getting climb climbing push pushing stay staying keep keeping remain
+    maintain goal goals target targets aim aiming objective objectives raise boost
+    atteindre atteignons atteindra arriver arrivons passer passons monter montons grimper remonter
+    rester restons garder gardons gardez maintenir depasser depassons objectif objectifs cap viser
+    visons vise barre
+""")
+# Nearness to a rating is a target only in a sentence that also asks for help.
+NEAR_TARGET_WORDS = word_set("close closer away almost nearly presque proche encore")
+GOAL_WORDS = word_set("goal goals target targets aim objective objectif objectifs cap")
+HELP_WORDS = word_set("help helping aidez aider aide aidant compte count can pouvez pourriez could")
+# Said right before a rating, it is the current one: "rated 4.6", "on est à 4,6".
+CURRENT_RATING_WORDS = word_set("rated at currently already now with is are note notes a actuellement deja avec est sommes")
+
 # Words before a review noun that make it a review being asked for or rewarded.
 REVIEW_ACTION_WORDS = word_set("for pour after apres once every each any chaque tout toute")
 # What a yes/no question can be "good" about: "Had a great time?", "C'était bon ?".
@@ -166,7 +234,7 @@ NOT_NEGATING_RE = re.compile(
 # A top score counts when something nearby asks for it ("rate us 5 stars"), not in
 # "un palace 5 étoiles".
 SCORE_RES = [
-    re.compile(r"\b(?:5|five|cinq)[\s-]{0,3}(?:stars?|etoiles?|\*)(?=\W|$)"),
+    re.compile(r"(?<![\d.,])\b(?:5|five|cinq)[\s-]{0,3}(?:stars?|etoiles?|\*)(?=\W|$)"),
     re.compile(
         r"\b"
         + _group(
@@ -181,7 +249,7 @@ SCORE_RES = [
 # "from 1 to 5 stars", "de 1 à 5 étoiles": a scale, not a score asked for.
 SCALE_BEFORE_RE = re.compile(r"\b(?:1|one|un|une|0|zero)\s*(?:to|a|and|et|-|through)\s*$")
 # Shown on a review card, a row of stars or a perfect score is the rating asked for.
-STAR_RUN_RE = re.compile(r"\*(?:\s*\*){3,}|\b(10|20|5)\s*/\s*\1\b")
+STAR_RUN_RE = re.compile(r"\*(?:\s*\*){3,}|(?<![\d.,])\b(10|20|5)\s*/\s*\1\b")
 POSITIVE_PHRASE_RES = [
     re.compile(
         r"\bsay (?:something|anything|a few words|some words) (?:really )?"
@@ -197,6 +265,15 @@ POSITIVE_PHRASE_RES = [
     re.compile(r"\bnotez[\s-]*nous (?:bien|positivement|favorablement|au max\w*|5|cinq|10|20)\b"),
     re.compile(r"\b(?:un|des|vos|votre|quelques) (?:petits? )?mots? (?:doux|gentils?|sympas?)\b"),
     re.compile(r"\b(?:avis|notes?|reviews?|commentaires?) au top\b"),
+    # French superlatives follow the noun: "l'avis le plus élogieux", "l'avis le mieux noté".
+    re.compile(
+        r"\b(?:avis|commentaires?|notes?|evaluations?|temoignages?)(?:\s+(?:google|tripadvisor|facebook|thefork))?"
+        r"\s+(?:le|la|les)\s+(?:plus|mieux)\s+"
+        + _group("beaux?", "belles?", "bel", "positifs?", "positives?", "elogieux", "elogieuses?", "enthousiastes?",
+                 "flatteurs?", "flatteuses?", "chaleureux", "chaleureuses?", "gentils?", "gentilles?", "sympas?",
+                 "notee?s?", "apprecie(?:e|s|es)?", "aime(?:e|s|es)?")
+        + r"\b"
+    ),
     re.compile(
         r"\btell (?:everyone|the world|others|other people|your friends|people) how (?:\w+ )?"
         + _group("good", "great", "amazing", "awesome", "delicious", "wonderful", "fantastic", "tasty", "lovely")
@@ -266,13 +343,15 @@ UNCONDITIONAL_RE = re.compile(
         "whether or not", "review or not", "avec ou sans avis", "or not", "ou non", "ou pas", "sans condition",
         "sans obligation", "no strings attached", "no obligation", "regardless", "quel que soit",
         "no review (?:needed|required)", r"pas besoin (?:de|d') ?(?:laisser|poster|ecrire|donner)",
-        "meme sans avis", "even without a review",
+        "meme sans avis", "even without a review", "no need to (?:show|leave|post|write)",
+        r"pas besoin (?:de|d') ?(?:nous |vous )?(?:montrer|presenter)",
     )
     + r"\b"
 )
 REWARD_RE = re.compile(
     r"\b\d+\s?(?:%|€|\$|£|eur\b|euros?\b)"
-    r"|\b(?:on the house|on us|bon d'achat|bon de reduction|la maison vous offre)\b"
+    r"|\b(?:on the house|on us|bon d'achat|bon de reduction|la maison vous offre|donnent? droit|gets you|earns you"
+    r"|entitles you|(?:participez|participer|entrez|enter) (?:au|a notre|our|the|a) (?:concours|contest))\b"
     r"|\b(?:and|et|to|pour|then|puis)\s+"
     + _group("get", "receive", "win", "earn", "enjoy", "claim", "recevez", "obtenez", "gagnez", "profitez",
              "beneficiez", "recevoir", "obtenir", "gagner", "profiter", "beneficier")

@@ -9,10 +9,12 @@ import re
 import unicodedata
 from typing import Iterable, NamedTuple
 
-from .policy_lexicon import NEGATIONS, NEUTRAL_RES, NOT_NEGATING_RE
+from .lexicon import NEGATIONS, NEUTRAL_RES, NOT_NEGATING_RE
 
-_SENTENCE_END = re.compile(r"[.!?;\n]+")
-_TOKEN_RE = re.compile(r"[a-z0-9%]+|[,()=+>:]")
+# A point between two digits is a decimal ("4.8 stars"), not the end of a sentence.
+_SENTENCE_END = re.compile(r"(?:[!?;\n]|(?<!\d)\.|\.(?!\d))+")
+# "4,8" and "4.8" are one word, so a rule can read a rating as a number.
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|[a-z0-9%]+|[,()=+>:]")
 
 Span = tuple[int, int]  # positions in the folded text
 
@@ -29,7 +31,8 @@ class FoldedText:
 
     _CHAR_MAP = {
         "’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'", "œ": "oe", "Œ": "oe",
-        "æ": "ae", "Æ": "ae", "ß": "ss", "–": "-", "—": "-", "‑": "-", "→": "->", "⇒": "->",
+        "æ": "ae", "Æ": "ae", "ß": "ss", "–": "-", "—": "-", "‑": "-", "→": "->", "⇒": "->", "➜": "->", "➡": "->", "➔": "->", "➞": "->", "⟶": "->",
+        "⮕": "->", "👉": "->",
         "⭐": "*", "★": "*", "☆": "*", "🌟": "*", "✩": "*", "✪": "*", "✫": "*", "✬": "*",
         "✭": "*", "✮": "*", "✯": "*", "✰": "*", "⋆": "*", "\u00a0": " ", "\u202f": " ", "…": ".",
     }
