@@ -1,0 +1,294 @@
+"""The owner's monthly summary, counted by the database with a few grouped queries.
+
+Month boundaries are computed in Python from the location's zone (``domain.summary.months``) and
+handed to the database as UTC instants: each table is read once, over the index on
+(location_id, time) for the twelve months shown, and each row is put in its month by a CASE over
+those boundaries. Nothing groups by a date expression computed per row, which would ignore the
+location's zone and scan the whole table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from fractions import Fraction
+
+from sqlalchemy import case, func, select
+
+from ..domain.summary import (
+    CONFIRMED,
+    NO_REVIEWS,
+    TREND_MONTHS,
+    UNSAID,
+    Month,
+    MonthFigures,
+    MonthSummary,
+    SiteFigures,
+    combine_summaries,
+    month_of,
+    months_ending,
+    parse_month,
+    summary_from_figures,
+)
+from ..domain.summary.figures import exact
+from ..domain.summary.months import month_start_utc, zone_named
+from ..extensions import db
+from ..models import (
+    BatchDestination,
+    Card,
+    CardBatch,
+    Location,
+    Preference,
+    Review,
+    ReviewMatch,
+    ReviewMonthCount,
+    Scan,
+    User,
+)
+from .errors import NotFound
+from .locations import location_for
+
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """What the summary page shows: one location (or all of the owner's), one month."""
+
+    summary: MonthSummary
+    location: Location | None  # None for "all my locations"
+    locations: list[Location]  # every location the owner can switch to
+    months: tuple[Month, ...]  # the months the owner can switch to, newest first
+    names: dict[str, str] = field(default_factory=dict)  # a site's name as the owner wrote it
+
+
+def owner_locations(user: User) -> list[Location]:
+    return list(user.locations) if user.is_owner else []
+
+
+def summary_page(user: User, location_id: int | None, month_text: str | None, now: datetime | None = None) -> SummaryPage:
+    """A location's summary (or all the owner's locations when `location_id` is None).
+
+    Raises NotFound for a location the owner does not work at, InvalidMonthError for a bad month.
+    """
+    locations = owner_locations(user)
+    if not user.is_owner:
+        raise NotFound()
+    if location_id is not None:
+        location = location_for(user, location_id)
+        chosen = [location]
+    else:
+        location = None
+        chosen = locations
+    if not chosen:
+        raise NotFound()
+    zone = chosen[0].timezone
+    this_month = month_of(now or datetime.now(timezone.utc), zone)
+    month = parse_month(month_text) if month_text else this_month
+    summary = combine_summaries([location_summary(item, month) for item in chosen])
+    return SummaryPage(
+        summary=summary,
+        location=location,
+        locations=locations,
+        months=tuple(reversed(months_ending(max(this_month, month), 24))),
+        names=site_names(chosen),
+    )
+
+
+def summary_for(location_id: int, month: Month) -> MonthSummary:
+    """A location's summary by its id, for the command line (no user: whoever runs the server)."""
+    location = db.session.get(Location, location_id)
+    if location is None:
+        raise NotFound()
+    return location_summary(location, month)
+
+
+def site_names(locations: list[Location]) -> dict[str, str]:
+    """The owner's own name for a site ("TheFork Lyon"), where a location has given one."""
+    names: dict[str, str] = {}
+    for location in locations:
+        for destination in location.destinations:
+            if destination.label.strip():
+                names.setdefault(destination.platform, destination.label.strip())
+    return names
+
+
+def location_summary(location: Location, month: Month, trend_months: int = TREND_MONTHS) -> MonthSummary:
+    months = months_ending(month, max(trend_months, 2))
+    zone = zone_named(location.timezone)
+    bounds = [month_start_utc(item, zone) for item in months] + [month_start_utc(month.next(), zone)]
+    tally = _Tally(months)
+    _count_reviews(tally, location.id, bounds)
+    _count_reply_delays(tally, location.id, bounds)
+    _count_manual(tally, location.id, months)
+    _count_scans(tally, location.id, bounds)
+    _count_preferences(tally, location.id, bounds)
+    _count_cards(tally, location.id, bounds)
+    _count_matches(tally, location.id, bounds)
+    platforms = list(dict.fromkeys(destination.platform for destination in location.destinations))
+    return summary_from_figures(location.id, location.timezone, month, tally.figures(), platforms, trend_months)
+
+
+def _bucket(column, bounds: list[datetime]):
+    """The month slot (0 = oldest) of a timestamp known to lie in [bounds[0], bounds[-1])."""
+    return case(*((column < bound, slot) for slot, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+
+
+def _in_window(column, bounds: list[datetime]):
+    return (column >= bounds[0]) & (column < bounds[-1])
+
+
+class _Tally:
+    """Per month slot: per-site counters and the month's own counters, frozen into figures at the end."""
+
+    SITE_FIELDS = ("imported", "manual", "manual_rated", "replied", "scans", "preferences", "confirmed", "suggested")
+
+    def __init__(self, months: tuple[Month, ...]) -> None:
+        self.months = months
+        self.sites: list[dict[str, dict]] = [defaultdict(self._site) for _ in months]
+        self.totals: list[dict[str, int]] = [defaultdict(int) for _ in months]
+
+    @staticmethod
+    def _site() -> dict:
+        return {"stars": [0, 0, 0, 0, 0], "manual_rating_total": Fraction(0), "reply_seconds": [],
+                **dict.fromkeys(_Tally.SITE_FIELDS, 0)}
+
+    def figures(self) -> dict[Month, MonthFigures]:
+        result = {}
+        for month, sites, totals in zip(self.months, self.sites, self.totals):
+            result[month] = MonthFigures(
+                month=month,
+                sites=tuple(
+                    SiteFigures(platform=platform, **{**site, "stars": tuple(site["stars"]),
+                                                      "reply_seconds": tuple(site["reply_seconds"])})
+                    for platform, site in sorted(sites.items())
+                ),
+                **totals,
+            )
+        return result
+
+
+def _count_reviews(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
+    slot = _bucket(Review.posted_at, bounds)
+    rows = db.session.execute(
+        select(slot, Review.platform, Review.rating, func.count(), func.count(Review.replied_at))
+        .where(Review.location_id == location_id, _in_window(Review.posted_at, bounds))
+        .group_by(slot, Review.platform, Review.rating)
+    )
+    for index, platform, rating, count, replied in rows:
+        site = tally.sites[index][platform]
+        site["imported"] += count
+        site["replied"] += replied
+        if rating is not None:
+            site["stars"][rating - 1] += count
+
+
+def _count_reply_delays(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
+    """Each answered review's delay, for the median: the month and the one before only."""
+    recent = bounds[-3:]
+    rows = db.session.execute(
+        select(Review.platform, Review.posted_at, Review.replied_at)
+        .where(Review.location_id == location_id, _in_window(Review.posted_at, recent), Review.replied_at.is_not(None))
+    )
+    first = len(tally.months) - 2
+    for platform, posted_at, replied_at in rows:
+        index = first if posted_at < recent[1] else first + 1
+        # A reply stamped before its review (clock skew between exports) took no time.
+        tally.sites[index][platform]["reply_seconds"].append(max(0.0, (replied_at - posted_at).total_seconds()))
+
+
+def _count_manual(tally: _Tally, location_id: int, months: tuple[Month, ...]) -> None:
+    slots = {str(month): index for index, month in enumerate(months)}
+    rows = db.session.execute(
+        select(ReviewMonthCount.month, ReviewMonthCount.platform, ReviewMonthCount.review_count,
+               ReviewMonthCount.average_rating)
+        .where(ReviewMonthCount.location_id == location_id, ReviewMonthCount.month.in_(list(slots)))
+    )
+    for month, platform, count, average in rows:
+        site = tally.sites[slots[month]][platform]
+        site["manual"] += count
+        if average is not None:
+            site["manual_rated"] += count
+            site["manual_rating_total"] += exact(average) * count
+
+
+def _count_scans(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
+    slot = _bucket(Scan.scanned_at, bounds).label("slot")
+    per_code = (
+        select(slot, Scan.batch_destination_id, func.count().label("scans"))
+        .where(Scan.location_id == location_id, _in_window(Scan.scanned_at, bounds))
+        .group_by(slot, Scan.batch_destination_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(per_code.c.slot, BatchDestination.platform, func.sum(per_code.c.scans))
+        .join(BatchDestination, BatchDestination.id == per_code.c.batch_destination_id)
+        .group_by(per_code.c.slot, BatchDestination.platform)
+    )
+    for index, platform, count in rows:
+        tally.sites[index][platform]["scans"] += int(count)
+
+
+def _count_preferences(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
+    slot = _bucket(Preference.created_at, bounds)
+    rows = db.session.execute(
+        select(slot, Preference.platform, func.count())
+        .where(Preference.location_id == location_id, _in_window(Preference.created_at, bounds),
+               Preference.undone_at.is_(None))
+        .group_by(slot, Preference.platform)
+    )
+    for index, platform, count in rows:
+        if platform == NO_REVIEWS:
+            tally.totals[index]["no_reviews"] += count
+        elif platform == UNSAID:
+            tally.totals[index]["unsaid"] += count
+        else:
+            tally.sites[index][platform]["preferences"] += count
+
+
+def _count_cards(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
+    """Cards printed (a batch of one is a slip printed at the till) and offers redeemed."""
+    slot = _bucket(Card.printed_at, bounds).label("slot")
+    per_batch = (
+        select(slot, Card.batch_id, func.count().label("cards"))
+        .where(Card.location_id == location_id, _in_window(Card.printed_at, bounds))
+        .group_by(slot, Card.batch_id)
+        .subquery()
+    )
+    till_slip = CardBatch.card_count == 1  # one expression, so PostgreSQL sees the same one grouped
+    rows = db.session.execute(
+        select(per_batch.c.slot, till_slip, func.sum(per_batch.c.cards))
+        .join(CardBatch, CardBatch.id == per_batch.c.batch_id)
+        .group_by(per_batch.c.slot, till_slip)
+    )
+    for index, till_slip, count in rows:
+        tally.totals[index]["till_slips" if till_slip else "cards_printed"] += int(count)
+    slot = _bucket(Card.redeemed_at, bounds)
+    rows = db.session.execute(
+        select(slot, func.count())
+        .where(Card.location_id == location_id, _in_window(Card.redeemed_at, bounds))
+        .group_by(slot)
+    )
+    for index, count in rows:
+        tally.totals[index]["redemptions"] += count
+
+
+def _count_matches(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
+    """Reviews attributed to a card, in the month the review was posted; a review counts once,
+    as confirmed when the owner confirmed one of its cards."""
+    per_review = (
+        select(_bucket(Review.posted_at, bounds).label("slot"), Review.platform.label("platform"),
+               func.min(ReviewMatch.status).label("status"))  # "confirmed" sorts before "suggested"
+        .join(ReviewMatch, ReviewMatch.review_id == Review.id)
+        .where(Review.location_id == location_id, _in_window(Review.posted_at, bounds),
+               ReviewMatch.status != REJECTED)
+        .group_by(Review.id, Review.platform, Review.posted_at)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(per_review.c.slot, per_review.c.platform, per_review.c.status, func.count())
+        .group_by(per_review.c.slot, per_review.c.platform, per_review.c.status)
+    )
+    for index, platform, status, count in rows:
+        tally.sites[index][platform]["confirmed" if status == CONFIRMED else "suggested"] += count
