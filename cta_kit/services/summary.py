@@ -96,11 +96,16 @@ def summary_page(user: User, location_id: int | None, month_text: str | None, no
     )
 
 
-def summary_for(location_id: int, month: Month) -> MonthSummary:
-    """A location's summary by its id, for the command line (no user: whoever runs the server)."""
+def summary_for(location_id: int, month: Month | str | None, now: datetime | None = None) -> MonthSummary:
+    """A location's summary by its id, for the command line (no user: whoever runs the server).
+
+    `month` as a Month, as text (YYYY-MM) or None for the current month in the location's zone.
+    """
     location = db.session.get(Location, location_id)
     if location is None:
         raise NotFound()
+    if not isinstance(month, Month):
+        month = parse_month(month) if month else month_of(now or datetime.now(timezone.utc), location.timezone)
     return location_summary(location, month)
 
 
