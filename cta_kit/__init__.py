@@ -91,13 +91,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import account, auth, campaigns, destinations, home, links, locations, reviews, users
+    from .web import account, auth, campaigns, destinations, home, links, locations, reviews, summary, users
     from .web.i18n import register_i18n
     from .web.security import register_security
 
     register_security(app)
     register_i18n(app)
-    for module in (home, auth, account, locations, destinations, campaigns, users, links, reviews):
+    for module in (home, auth, account, locations, destinations, campaigns, users, links, reviews, summary):
         app.register_blueprint(module.bp)
 
 
