@@ -1,10 +1,9 @@
 """The owner's monthly summary, counted by the database with a few grouped queries.
 
 Month boundaries are computed in Python from the location's zone (``domain.summary.months``) and
-handed to the database as UTC instants: each table is read once, over the index on
-(location_id, time) for the twelve months shown, and each row is put in its month by a CASE over
-those boundaries. Nothing groups by a date expression computed per row, which would ignore the
-location's zone and scan the whole table.
+handed to the database as UTC instants: one statement per table, made of a grouped SELECT per month
+over that month's range of the index on (location_id, time). Nothing groups by a date expression
+computed per row, which would ignore the location's zone and scan the whole table.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from fractions import Fraction
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, func, literal, select, union_all
 
 from ..domain.summary import (
     CONFIRMED,
@@ -135,13 +134,17 @@ def location_summary(location: Location, month: Month, trend_months: int = TREND
     return summary_from_figures(location.id, location.timezone, month, tally.figures(), platforms, trend_months)
 
 
-def _bucket(column, bounds: list[datetime]):
-    """The month slot (0 = oldest) of a timestamp known to lie in [bounds[0], bounds[-1])."""
-    return case(*((column < bound, slot) for slot, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+def _per_month(bounds: list[datetime], month_select):
+    """One statement made of a SELECT per month, each over its own [start, end) of an index.
 
-
-def _in_window(column, bounds: list[datetime]):
-    return (column >= bounds[0]) & (column < bounds[-1])
+    Measured on SQLite, twelve indexed ranges joined by UNION ALL run about twice as fast as one
+    range over the year with a CASE putting each row in its month; PostgreSQL plans both alike.
+    `month_select(slot, start, end)` gives one month's SELECT, its first column the slot.
+    """
+    return union_all(*(
+        month_select(literal(slot, Integer()).label("slot"), start, end)
+        for slot, (start, end) in enumerate(zip(bounds, bounds[1:]))
+    ))
 
 
 class _Tally:
@@ -175,12 +178,11 @@ class _Tally:
 
 
 def _count_reviews(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
-    slot = _bucket(Review.posted_at, bounds)
-    rows = db.session.execute(
+    rows = db.session.execute(_per_month(bounds, lambda slot, start, end: (
         select(slot, Review.platform, Review.rating, func.count(), func.count(Review.replied_at))
-        .where(Review.location_id == location_id, _in_window(Review.posted_at, bounds))
-        .group_by(slot, Review.platform, Review.rating)
-    )
+        .where(Review.location_id == location_id, Review.posted_at >= start, Review.posted_at < end)
+        .group_by(Review.platform, Review.rating)
+    )))
     for index, platform, rating, count, replied in rows:
         site = tally.sites[index][platform]
         site["imported"] += count
@@ -194,7 +196,8 @@ def _count_reply_delays(tally: _Tally, location_id: int, bounds: list[datetime])
     recent = bounds[-3:]
     rows = db.session.execute(
         select(Review.platform, Review.posted_at, Review.replied_at)
-        .where(Review.location_id == location_id, _in_window(Review.posted_at, recent), Review.replied_at.is_not(None))
+        .where(Review.location_id == location_id, Review.posted_at >= recent[0], Review.posted_at < recent[-1],
+               Review.replied_at.is_not(None))
     )
     first = len(tally.months) - 2
     for platform, posted_at, replied_at in rows:
@@ -219,13 +222,11 @@ def _count_manual(tally: _Tally, location_id: int, months: tuple[Month, ...]) ->
 
 
 def _count_scans(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
-    slot = _bucket(Scan.scanned_at, bounds).label("slot")
-    per_code = (
+    per_code = _per_month(bounds, lambda slot, start, end: (
         select(slot, Scan.batch_destination_id, func.count().label("scans"))
-        .where(Scan.location_id == location_id, _in_window(Scan.scanned_at, bounds))
-        .group_by(slot, Scan.batch_destination_id)
-        .subquery()
-    )
+        .where(Scan.location_id == location_id, Scan.scanned_at >= start, Scan.scanned_at < end)
+        .group_by(Scan.batch_destination_id)
+    )).subquery()
     rows = db.session.execute(
         select(per_code.c.slot, BatchDestination.platform, func.sum(per_code.c.scans))
         .join(BatchDestination, BatchDestination.id == per_code.c.batch_destination_id)
@@ -236,13 +237,12 @@ def _count_scans(tally: _Tally, location_id: int, bounds: list[datetime]) -> Non
 
 
 def _count_preferences(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
-    slot = _bucket(Preference.created_at, bounds)
-    rows = db.session.execute(
+    rows = db.session.execute(_per_month(bounds, lambda slot, start, end: (
         select(slot, Preference.platform, func.count())
-        .where(Preference.location_id == location_id, _in_window(Preference.created_at, bounds),
+        .where(Preference.location_id == location_id, Preference.created_at >= start, Preference.created_at < end,
                Preference.undone_at.is_(None))
-        .group_by(slot, Preference.platform)
-    )
+        .group_by(Preference.platform)
+    )))
     for index, platform, count in rows:
         if platform == NO_REVIEWS:
             tally.totals[index]["no_reviews"] += count
@@ -254,27 +254,23 @@ def _count_preferences(tally: _Tally, location_id: int, bounds: list[datetime]) 
 
 def _count_cards(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
     """Cards printed (a batch of one is a slip printed at the till) and offers redeemed."""
-    slot = _bucket(Card.printed_at, bounds).label("slot")
-    per_batch = (
+    per_batch = _per_month(bounds, lambda slot, start, end: (
         select(slot, Card.batch_id, func.count().label("cards"))
-        .where(Card.location_id == location_id, _in_window(Card.printed_at, bounds))
-        .group_by(slot, Card.batch_id)
-        .subquery()
-    )
+        .where(Card.location_id == location_id, Card.printed_at >= start, Card.printed_at < end)
+        .group_by(Card.batch_id)
+    )).subquery()
     till_slip = CardBatch.card_count == 1  # one expression, so PostgreSQL sees the same one grouped
     rows = db.session.execute(
         select(per_batch.c.slot, till_slip, func.sum(per_batch.c.cards))
         .join(CardBatch, CardBatch.id == per_batch.c.batch_id)
         .group_by(per_batch.c.slot, till_slip)
     )
-    for index, till_slip, count in rows:
-        tally.totals[index]["till_slips" if till_slip else "cards_printed"] += int(count)
-    slot = _bucket(Card.redeemed_at, bounds)
-    rows = db.session.execute(
+    for index, is_slip, count in rows:
+        tally.totals[index]["till_slips" if is_slip else "cards_printed"] += int(count)
+    rows = db.session.execute(_per_month(bounds, lambda slot, start, end: (
         select(slot, func.count())
-        .where(Card.location_id == location_id, _in_window(Card.redeemed_at, bounds))
-        .group_by(slot)
-    )
+        .where(Card.location_id == location_id, Card.redeemed_at >= start, Card.redeemed_at < end)
+    )))
     for index, count in rows:
         tally.totals[index]["redemptions"] += count
 
@@ -282,15 +278,14 @@ def _count_cards(tally: _Tally, location_id: int, bounds: list[datetime]) -> Non
 def _count_matches(tally: _Tally, location_id: int, bounds: list[datetime]) -> None:
     """Reviews attributed to a card, in the month the review was posted; a review counts once,
     as confirmed when the owner confirmed one of its cards."""
-    per_review = (
-        select(_bucket(Review.posted_at, bounds).label("slot"), Review.platform.label("platform"),
+    per_review = _per_month(bounds, lambda slot, start, end: (
+        select(slot, Review.platform.label("platform"),
                func.min(ReviewMatch.status).label("status"))  # "confirmed" sorts before "suggested"
         .join(ReviewMatch, ReviewMatch.review_id == Review.id)
-        .where(Review.location_id == location_id, _in_window(Review.posted_at, bounds),
+        .where(Review.location_id == location_id, Review.posted_at >= start, Review.posted_at < end,
                ReviewMatch.status != REJECTED)
-        .group_by(Review.id, Review.platform, Review.posted_at)
-        .subquery()
-    )
+        .group_by(Review.id, Review.platform)
+    )).subquery()
     rows = db.session.execute(
         select(per_review.c.slot, per_review.c.platform, per_review.c.status, func.count())
         .group_by(per_review.c.slot, per_review.c.platform, per_review.c.status)
