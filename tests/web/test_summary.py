@@ -113,3 +113,15 @@ def test_the_charts_are_svg_without_styles(owner_client, world, rows):
 def test_the_location_page_links_owners_to_the_summary(owner_client, world):
     html = owner_client.get(f"/locations/{world.location.id}").get_data(as_text=True)
     assert f'/locations/{world.location.id}/summary"' in html
+
+
+def test_in_french_the_month_and_numbers_are_written_the_french_way(client, world, rows):
+    world.owner.language = "fr"
+    db.session.commit()
+    log_in(client, world.owner)
+    html = client.get(f"/locations/{world.location.id}/summary?month={MONTH}").get_data(as_text=True)
+    average = summarise(rows, parse_month(MONTH)).to_json()["totals"]["average_rating"]
+    assert "mars 2026" in html and "Ce mois-ci" in html and "Bilan du mois" in html
+    assert f'<span class="figure">{average:.2f}</span>'.replace(".", ",") in html
+    csv_text = client.get(f"/locations/{world.location.id}/summary.csv?month={MONTH}").get_data(as_text=True)
+    assert csv_text.splitlines()[1] == "Mois;2026-03"  # a French owner's spreadsheet splits on ';'
