@@ -364,6 +364,36 @@ def match_command(location_id: int) -> None:
         click.echo(line)
 
 
+@click.command("summary")
+@click.option("--location", "location_id", type=int, required=True, help="The location's id.")
+@click.option("--month", help="YYYY-MM in the location's time zone. Default: the current month.")
+@click.option("--format", "output", type=click.Choice(["json", "csv", "table"]), default="table", show_default=True)
+@click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True, help="Between CSV cells.")
+@with_appcontext
+def summary_command(location_id: int, month: str | None, output: str, separator: str) -> None:
+    """A location's monthly summary with its 12-month trend."""
+    import json
+
+    from .domain.errors import DomainError
+    from .domain.summary.spreadsheet import summary_csv
+    from .domain.summary.text_table import summary_text
+    from .services.errors import NotFound
+    from .services.summary import summary_for
+
+    try:
+        summary = summary_for(location_id, month)
+    except NotFound:
+        raise click.ClickException(f"There is no location {location_id}.") from None
+    except DomainError as error:
+        raise click.ClickException(error.message.render()) from None
+    if output == "json":
+        click.echo(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+    elif output == "csv":
+        click.echo(summary_csv(summary, separator), nl=False)
+    else:
+        click.echo(summary_text(summary), nl=False)
+
+
 def register_cli(app: Flask) -> None:
     for command in (
         serve_command,
@@ -377,5 +407,6 @@ def register_cli(app: Flask) -> None:
         policy_group,
         reviews_group,
         match_command,
+        summary_command,
     ):
         app.cli.add_command(command)

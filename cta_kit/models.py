@@ -321,7 +321,8 @@ class Scan(db.Model):
             "device_class IN (" + ", ".join(f"'{name}'" for name in DEVICE_CLASSES) + ")", name="device_class"
         ),
         Index("ix_scan_card_destination_scanned_at", "card_id", "batch_destination_id", "scanned_at"),
-        Index("ix_scan_location_scanned_at", "location_id", "scanned_at"),
+        # The summary counts scans per printed code from the index alone.
+        Index("ix_scan_location_scanned_at", "location_id", "scanned_at", "batch_destination_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -461,7 +462,8 @@ class Review(db.Model):
         UniqueConstraint("location_id", "platform", "fingerprint", name="uq_review_location_platform_fingerprint"),
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
         CheckConstraint("source IN ('gbp', 'csv', 'manual')", name="source"),
-        Index("ix_review_location_posted", "location_id", "posted_at"),
+        # The summary counts reviews per site, rating and reply from the index alone.
+        Index("ix_review_location_posted", "location_id", "posted_at", "platform", "rating", "replied_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

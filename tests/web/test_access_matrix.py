@@ -75,6 +75,12 @@ EXPECTED = {
     "reviews.preview": OWNERS_OF_LOCATION,
     "reviews.add": OWNERS_OF_LOCATION,
     "reviews.counts": OWNERS_OF_LOCATION,
+    "summary.overview": ANY_OWNER,
+    "summary.overview_csv": ANY_OWNER,
+    "summary.overview_pdf": ANY_OWNER,
+    "summary.location": OWNERS_OF_LOCATION,
+    "summary.location_csv": OWNERS_OF_LOCATION,
+    "summary.location_pdf": OWNERS_OF_LOCATION,
 }
 
 
