@@ -1,4 +1,5 @@
-"""Tracked-link speed: cta-kit's `/r/` against a minimal Flask app doing the same work.
+"""Tracked-link and till-tap speed: cta-kit's `/r/` and preference tap against a minimal Flask app
+doing the same work.
 
     .venv/bin/python bench/bench_redirect.py [--seconds 10] [--clients 4] [--slices 10] [--cards 500]
 
@@ -11,6 +12,9 @@ insert and 302, without sessions, extensions, code checking or user-agent readin
 Both servers run at once and the load alternates between them in short slices, so that both
 meet the same machine load (it may be shared with other work).
 Then the same requests are timed in process, without HTTP, as microseconds per request.
+The till's tap is loaded the same way: staff logged in (one session, its CSRF token in the
+header, as the till's page sends it) log a customer's site as JSON with a fresh client key each
+time; the baseline inserts the same row and answers its id, without login, CSRF or the day's tally.
 Goal: cta-kit's throughput within 1.5x of the baseline's.
 """
 
@@ -18,6 +22,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
+import re
+import uuid
 import multiprocessing
 import os
 import shutil
@@ -35,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 PHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
          "Version/17.5 Mobile/15E148 Safari/604.1")
 GOAL = 1.5
+STAFF_LOGIN, STAFF_PASSWORD = "bench-staff", "bench staff password"
 
 
 def app_config(database: Path, instance: Path) -> dict:
@@ -76,7 +84,14 @@ def build_database(database: Path, instance: Path, cards: int) -> list[str]:
             starts_on=date(2026, 1, 1),
             featured=[CampaignDestination(destination=site, position=i) for i, site in enumerate(sites, 1)],
         )
-        db.session.add_all([business, campaign])
+        from cta_kit.models import ROLE_STAFF, InstanceSetting, User, utcnow
+        from cta_kit.services.accounts import SETUP_DONE_KEY
+        from cta_kit.services.passwords import hash_password
+
+        staff = User(business=business, name="Bench Staff", login=STAFF_LOGIN, password_hash=hash_password(STAFF_PASSWORD),
+                     role=ROLE_STAFF, language="en", locations=[location])
+        setup_done = InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat())
+        db.session.add_all([business, campaign, staff, setup_done])
         db.session.commit()
         batch_id = print_cards(PrintOrder(campaign.id, cards, "business-card-10up-a4")).batch_id
         codes = list(db.session.scalars(select(Card.code).where(Card.batch_id == batch_id)))
@@ -118,38 +133,73 @@ def serve(target: str, database: Path, instance: Path, port: int) -> subprocess.
 
 
 def client(args) -> list[float]:
-    port, paths, deadline = args
+    port, requests, deadline = args
     latencies = []
     index = 0
     while time.monotonic() < deadline:
-        path = paths[index % len(paths)]
+        method, path, body, headers, expected = requests[index % len(requests)]
         index += 1
+        if body is not None:
+            body = json.dumps({**body, "key": str(uuid.uuid4())})  # every tap is a new one
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", path, headers={"User-Agent": PHONE})
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         connection.close()
-        if response.status != 302:
-            raise RuntimeError(f"{path}: HTTP {response.status}")
+        if response.status != expected:
+            raise RuntimeError(f"{method} {path}: HTTP {response.status}")
         latencies.append(time.perf_counter() - started)
     return latencies
 
 
-def load(ports: dict[str, int], codes: list[str], clients: int, seconds: float, slices: int) -> dict[str, dict]:
+def redirect_requests(codes: list[str]) -> list[tuple]:
+    return [("GET", f"/r/{code}/{position}", None, {"User-Agent": PHONE}, 302) for code in codes for position in (1, 2)]
+
+
+def tap_requests(headers: dict[str, str]) -> list[tuple]:
+    sites = ("google", "tripadvisor", "none", "unsaid")
+    return [("POST", "/locations/1/till/preferences", {"platform": site}, {**headers, "Content-Type": "application/json"}, 200)
+            for site in sites]
+
+
+def staff_session(port: int) -> dict[str, str]:
+    """Log the staff member in once and read the till page's CSRF token, as the till does."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = f"login={STAFF_LOGIN}&password={STAFF_PASSWORD.replace(' ', '+')}"
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    connection.request("POST", "/login", body=body + f"&csrf_token={token}",
+                       headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0] or cookie
+    if response.status != 302:
+        raise RuntimeError(f"staff login: HTTP {response.status}")
+    connection.request("GET", "/locations/1/till", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    page = response.read().decode()
+    connection.close()
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    return {"Cookie": cookie, "X-CSRFToken": token}
+
+
+def load(ports: dict[str, int], requests: dict[str, list[tuple]], clients: int, seconds: float, slices: int) -> dict[str, dict]:
     """Load each server in turn for short slices, so that both meet the same machine load."""
-    paths = [f"/r/{code}/{position}" for code in codes for position in (1, 2)]
     latencies: dict[str, list[float]] = {name: [] for name in ports}
     busy: dict[str, float] = {name: 0.0 for name in ports}
     offset = 0
     with multiprocessing.Pool(clients) as pool:
         for name, port in ports.items():  # warm-up: caches, connection pools, regexes
-            pool.map(client, [(port, paths[-50:], time.monotonic() + 1.0)] * clients)
+            pool.map(client, [(port, requests[name][-50:], time.monotonic() + 1.0)] * clients)
         for _ in range(slices):
             for name, port in ports.items():
                 started = time.monotonic()
                 deadline = started + seconds / slices
-                jobs = [(port, paths[offset + i::clients], deadline) for i in range(clients)]
+                jobs = [(port, requests[name][offset + i::clients] or requests[name], deadline) for i in range(clients)]
                 for result in pool.map(client, jobs):
                     latencies[name].extend(result)
                 busy[name] += time.monotonic() - started
@@ -209,7 +259,7 @@ def main() -> None:
         tmp = Path(tmp)
         seed = tmp / "seed.sqlite3"
         codes = build_database(seed, tmp / "instance", args.cards)
-        targets = {"minimal Flask": "bench.minimal_redirect:app", "cta-kit /r/": "cta_kit.wsgi:app"}
+        targets = {"minimal Flask": "bench.minimal_redirect:app", "cta-kit": "cta_kit.wsgi:app"}
         ports, servers = {}, []
         try:
             for name, target in targets.items():
@@ -217,7 +267,10 @@ def main() -> None:
                 shutil.copy(seed, database)
                 ports[name] = free_port()
                 servers.append(serve(target, database, tmp / "instance", ports[name]))
-            results = load(ports, codes, args.clients, args.seconds, args.slices)
+            redirects = {name: redirect_requests(codes) for name in ports}
+            results = load(ports, redirects, args.clients, args.seconds, args.slices)
+            taps = {"minimal Flask": tap_requests({}), "cta-kit": tap_requests(staff_session(ports["cta-kit"]))}
+            tap_results = load(ports, taps, args.clients, args.seconds, args.slices)
         finally:
             for server in servers:
                 server.terminate()
@@ -225,11 +278,13 @@ def main() -> None:
 
         print(f"gunicorn, 2 workers each, {args.clients} clients, {args.seconds:g} s per app "
               f"in {args.slices} alternating slices")
-        print(f"{'':16}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
-        for name, result in results.items():
-            print(f"{name:16}{result['rps']:8.0f}{result['p50']:9.2f}{result['p99']:9.2f}")
-        ratio = results["minimal Flask"]["rps"] / results["cta-kit /r/"]["rps"]
-        print(f"baseline / cta-kit throughput: {ratio:.2f}x (goal: {GOAL}x or less)")
+        for title, measured in (("tracked link GET /r/<code>/<n>", results), ("till tap POST .../till/preferences", tap_results)):
+            print(f"\n{title}")
+            print(f"{'':16}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
+            for name, result in measured.items():
+                print(f"{name:16}{result['rps']:8.0f}{result['p50']:9.2f}{result['p99']:9.2f}")
+            ratio = measured["minimal Flask"]["rps"] / measured["cta-kit"]["rps"]
+            print(f"baseline / cta-kit throughput: {ratio:.2f}x (goal: {GOAL}x or less)")
 
         database = tmp / "in-process.sqlite3"
         shutil.copy(seed, database)

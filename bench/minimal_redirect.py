@@ -1,8 +1,10 @@
-"""The baseline for bench_redirect.py: the least a Flask app can do for a tracked link.
+"""The baseline for bench_redirect.py: the least a Flask app can do for a tracked link and a till tap.
 
-The same SQLite lookup (card code and printed position to the printed URL), the same scan insert
-with its half-hour repeat check, and the same 302 with no-store; no sessions, extensions, code
-check or user-agent reading. Served by gunicorn as ``bench.minimal_redirect:app``.
+For a tracked link: the same SQLite lookup (card code and printed position to the printed URL),
+the same scan insert with its half-hour repeat check, and the same 302 with no-store; no sessions,
+extensions, code check or user-agent reading. For a tap: the JSON read, the same insert into
+``preference`` keyed by the till's client key, and the entry's id as JSON; no login, CSRF or
+day's tally. Served by gunicorn as ``bench.minimal_redirect:app``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
 
-from flask import Flask, abort, redirect
+from flask import Flask, abort, jsonify, redirect, request
 
 app = Flask(__name__)
 _local = threading.local()
@@ -55,3 +57,22 @@ def follow(code: str, position: int):
     response = redirect(url, code=302)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+TAP = (
+    "INSERT INTO preference (location_id, user_id, created_at, platform, destination_id, table_or_bill, card_code, "
+    "customer_name, client_key) SELECT ?, NULL, ?, ?, (SELECT id FROM review_destination WHERE location_id = ? "
+    "AND platform = ? ORDER BY position LIMIT 1), '', '', '', ? ON CONFLICT (client_key) DO NOTHING"
+)
+
+
+@app.post("/locations/<int:location_id>/till/preferences")
+def tap(location_id: int):
+    body = request.get_json(silent=True) or {}
+    platform, key = str(body.get("platform", "")), str(body.get("key", ""))
+    if not platform or not key:
+        abort(400)
+    db = connection()
+    db.execute(TAP, (location_id, _stamp(datetime.now(timezone.utc)), platform, location_id, platform, key))
+    (entry_id,) = db.execute("SELECT id FROM preference WHERE client_key = ?", (key,)).fetchone()
+    return jsonify(id=entry_id, platform=platform)
