@@ -137,3 +137,12 @@ def test_the_columns_hold_the_longest_link_and_its_printed_form():
     columns = ReviewDestination.__table__.c
     assert columns.url.type.length == MAX_URL_LENGTH
     assert columns.display_url.type.length >= DISPLAY_LIMIT
+
+
+def test_the_location_page_has_its_name_as_title_and_one_till_section(client, world):
+    import re
+
+    log_in(client, world.owner)
+    page = client.get(f"/locations/{world.location.id}").get_data(as_text=True)
+    assert re.search(r"<title>\s*Chez Nous Paris · cta-kit</title>", page)
+    assert page.count("Till activity") == 1
