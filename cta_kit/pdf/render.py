@@ -69,7 +69,7 @@ def render_cards(
         check_card(layout, card)
     page_w, page_h = layout.page_size_mm
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, page_w, page_h, info)
+    canvas = document_canvas(buffer, page_w, page_h, info)
     if layout.is_roll:
         # One slip per page, each as long as its own content; slips of one shape share a painter.
         painters: dict[int, tuple[Layout, CardPainter]] = {}
@@ -133,7 +133,7 @@ def _binary_streams() -> None:
     rl_config.useA85 = 0
 
 
-def _canvas(buffer, page_w: float, page_h: float, info: DocumentInfo) -> Canvas:
+def document_canvas(buffer, page_w: float, page_h: float, info: DocumentInfo) -> Canvas:
     _binary_streams()
     canvas = Canvas(
         buffer,

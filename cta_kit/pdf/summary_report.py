@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timezone
 
 from babel.numbers import format_decimal, format_percent
 from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
@@ -24,7 +24,7 @@ from cta_kit.domain.summary.charts import summary_charts
 from cta_kit.domain.summary.labels import SummaryLabels, site_label
 from cta_kit.domain.summary.report import MonthSummary
 from cta_kit.pdf.fonts import font_name
-from cta_kit.pdf.render import DocumentInfo
+from cta_kit.pdf.render import DocumentInfo, document_canvas
 from cta_kit.pdf.summary_charts import HEIGHT as CHART_HEIGHT
 from cta_kit.pdf.summary_charts import WIDTH as CHART_WIDTH
 from cta_kit.pdf.summary_charts import chart_drawing
@@ -105,17 +105,8 @@ def render_summary(
 
 
 def _canvas(buffer, info: DocumentInfo) -> Canvas:
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=font_name(False))
-    canvas.setTitle(info.title)
-    canvas.setAuthor(info.author)
-    canvas.setSubject(info.subject)
-    canvas.setCreator("cta-kit")
-    created = info.created_at
-    if created.tzinfo is not None:
-        created = created.astimezone(timezone.utc)
-    stamp = created.strftime("D:%Y%m%d%H%M%S+00'00'")
-    canvas.setDateFormatter(lambda *_: stamp)
-    return canvas
+    width, height = A4
+    return document_canvas(buffer, width / mm, height / mm, info)
 
 
 def _style(size: float, bold: bool = False, align: int = 0) -> ParagraphStyle:
