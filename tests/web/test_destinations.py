@@ -146,3 +146,4 @@ def test_the_location_page_has_its_name_as_title_and_one_till_section(client, wo
     page = client.get(f"/locations/{world.location.id}").get_data(as_text=True)
     assert re.search(r"<title>\s*Chez Nous Paris · cta-kit</title>", page)
     assert page.count("Till activity") == 1
+    assert f'href="/locations/{world.location.id}/reviews/"' in page
