@@ -73,6 +73,9 @@ def _sqlite_on_begin(connection) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
+    from .domain.i18n import N_
     from .extensions import babel, csrf, db, login_manager, migrate
     from .web.i18n import select_locale
     from .web.security import load_user
@@ -82,6 +85,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own flash, in the reader's language like every other message.
+    login_manager.login_message = N_("Please log in to access this page.")
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     babel.init_app(

@@ -193,3 +193,9 @@ def test_two_setups_at_once_create_exactly_one_owner(app):
         thread.join(timeout=60)
     assert sorted(results).count(302) == 1 and all(code in (200, 302, 404) for code in results), results
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_the_log_in_reminder_speaks_the_visitors_language(client, world):
+    page = client.get("/locations/", headers={"Accept-Language": "fr"}, follow_redirects=True).get_data(as_text=True)
+    assert "Connectez-vous pour accéder à cette page." in page
+    assert "Please log in" not in page
