@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..domain.summary.months import InvalidMonthError, current_month, month_range_utc, months_ending, parse_month
 from ..extensions import db
-from ..models import Campaign, Card, Review, ReviewMatch, User
+from ..models import Campaign, Card, Review, ReviewMatch, User, utcnow
 from .locations import location_for
 
 
@@ -36,7 +35,7 @@ class TrackerView:
 
 def tracker(user: User, location_id: int, filters: TrackerFilters, limit: int = 300) -> TrackerView:
     location = location_for(user, location_id)
-    zone = ZoneInfo(location.timezone)
+    zone = location.timezone
     start, end = _month_range(filters.month, zone)
     matches: dict[int, ReviewMatch] = {}
     for match in db.session.scalars(
@@ -85,24 +84,16 @@ def evidence_of(match: ReviewMatch) -> list[dict]:
         return []
 
 
-def _month_range(month: str | None, zone: ZoneInfo):
+def _month_range(month: str | None, zone: str):
+    """The month's UTC range on the location's clocks; no filter for a month that does not parse."""
     if not month:
         return None, None
     try:
-        year, number = (int(part) for part in month.split("-"))
-        start = datetime(year, number, 1, tzinfo=zone)
-        end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)
-    except ValueError:
+        return month_range_utc(parse_month(month), zone)
+    except InvalidMonthError:
         return None, None
-    return start, end
 
 
-def _recent_months(zone: ZoneInfo, count: int = 13) -> list[str]:
-    today = datetime.now(zone).date()
-    months, year, month = [], today.year, today.month
-    for _ in range(count):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
-
-
+def _recent_months(zone: str, count: int = 13) -> list[str]:
+    """This month and the twelve before it, newest first."""
+    return [str(month) for month in reversed(months_ending(current_month(utcnow(), zone), count))]
