@@ -43,15 +43,27 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(make_app):
-    app = make_app()
+def serving(app):
+    """Serve ``app`` on a free local port while the caller's fixture lasts; yields its address."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(make_app):
+    yield from serving(make_app())
+
+
+def keep_screenshot(page, name: str) -> None:
+    """A full-page picture in $CTA_KIT_SCREENSHOT_DIR when it is set, to look at the pages tested."""
+    folder = os.environ.get("CTA_KIT_SCREENSHOT_DIR")
+    if folder:
+        width = page.viewport_size["width"]
+        page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
 
 
 @pytest.fixture(params=[(1280, 800), (390, 844)], ids=["tablet", "phone"])

@@ -3,41 +3,21 @@ settings kept after a refusal, and a public address an owner sets in the app."""
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from cta_kit.extensions import db
 from cta_kit.models import Business, CardBatch, InstanceSetting, Location, ReviewDestination, utcnow
 from cta_kit.services.accounts import SETUP_DONE_KEY
+from tests.browser.conftest import keep_screenshot, serving
 from tests.conftest import GOOGLE_URL, PASSWORD, TRIPADVISOR_URL, add_destination_row, make_campaign, make_user
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT_DIR = os.environ.get("CTA_KIT_SCREENSHOT_DIR")
-
-
-def snap(page, name: str) -> None:
-    """Keep a full-page picture when CTA_KIT_SCREENSHOT_DIR is set, to look at the pages."""
-    if SCREENSHOT_DIR:
-        width = page.viewport_size["width"]
-        page.screenshot(path=str(Path(SCREENSHOT_DIR) / f"{name}-{width}.png"), full_page=True)
-
-
 @pytest.fixture
 def server_without_address(make_app):
     """A live server whose configuration gives no public address: the owner sets it in the app."""
-    app = make_app(PUBLIC_BASE_URL=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    yield from serving(make_app(PUBLIC_BASE_URL=None))
 
 
 def bistro(headline: str = "Votre avis compte", link_mode: str = "direct") -> dict:
@@ -69,7 +49,7 @@ def test_removing_a_review_site_asks_first_and_names_the_campaigns(live_server, 
 
     page.get_by_role("heading", name="Remove Google?").wait_for()
     expect(page.locator("#campaigns-left")).to_contain_text("Autumn")
-    snap(page, "remove-confirm")
+    keep_screenshot(page, "remove-confirm")
     page.get_by_role("link", name="Keep it").click()
     expect(page.locator(".destination")).to_have_count(2)  # asking removed nothing
 
@@ -102,7 +82,7 @@ def test_a_refused_print_keeps_the_layout_and_the_count(live_server, app, page):
     expect(page.locator("#preview-layout")).to_have_value("bill-insert-3up-a4")
     expect(page.locator("#findings .finding-error").first.locator(".finding-field")).to_have_text("Headline:")
     page.locator("#card-preview svg").wait_for()
-    snap(page, "print-refused")
+    keep_screenshot(page, "print-refused")
     db.session.commit()
     assert db.session.query(CardBatch).count() == 0
 
@@ -114,7 +94,7 @@ def test_the_owner_sets_the_public_address_then_prints_tracked_cards(server_with
     page.goto(f"{server}/locations/{ids['location']}/campaigns/{ids['campaign']}")
     expect(page.locator("#print-needs-address")).to_be_visible()
     expect(page.locator("#tracked-needs-address")).to_be_visible()
-    snap(page, "editor-needs-address")
+    keep_screenshot(page, "editor-needs-address")
 
     page.locator("#print-needs-address").get_by_role("link", name="Set the public address").click()
     page.get_by_role("heading", name="Settings").wait_for()
@@ -124,7 +104,7 @@ def test_the_owner_sets_the_public_address_then_prints_tracked_cards(server_with
     page.get_by_label("Public address of this app").fill("https://avis.le-petit-zinc.fr/")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".flash-success")).to_contain_text("https://avis.le-petit-zinc.fr")
-    snap(page, "settings")
+    keep_screenshot(page, "settings")
 
     page.goto(f"{server}/locations/{ids['location']}/campaigns/{ids['campaign']}")
     expect(page.locator("#print-needs-address")).to_have_count(0)

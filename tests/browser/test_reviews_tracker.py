@@ -3,7 +3,6 @@ finds matches and confirms the one that follows a card's scan."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,16 +12,10 @@ from sqlalchemy import select
 
 from cta_kit.extensions import db
 from cta_kit.models import BatchDestination, Card, ReviewMatch, Scan, utcnow
+from tests.browser.conftest import keep_screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def screenshot(page, name: str) -> None:
-    folder = os.environ.get("CTA_KIT_SCREENSHOTS")
-    if folder:
-        width = page.viewport_size["width"]
-        page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
 
 
 def test_import_correct_a_column_and_confirm_a_match(live_server, printed_world, page, tmp_path):
@@ -50,7 +43,7 @@ def test_import_correct_a_column_and_confirm_a_match(live_server, printed_world,
     date_column = page.get_by_label("Date posted")
     expect(date_column).to_have_value("")  # "Quand" is not a header the app knows
     expect(page.get_by_label("Rating (1 to 5)")).to_have_value("2")
-    screenshot(page, "reviews-preview")
+    keep_screenshot(page, "reviews-preview")
     date_column.select_option(label="Quand")
     page.get_by_role("button", name="Import").click()
     expect(page.locator(".import-counts")).to_have_text("1 added, 0 already there, 0 rejected")
@@ -61,7 +54,7 @@ def test_import_correct_a_column_and_confirm_a_match(live_server, printed_world,
     expect(suggestion).to_have_count(1)
     expect(suggestion).to_contain_text(card.code)
     expect(suggestion).to_contain_text("QR code scanned")
-    screenshot(page, "reviews-tracker")
+    keep_screenshot(page, "reviews-tracker")
     suggestion.get_by_role("button", name="Confirm").click()
     expect(page.locator(".match")).to_have_count(0)
     expect(page.locator("table.data").first).to_contain_text("confirmed")

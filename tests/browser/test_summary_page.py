@@ -3,7 +3,6 @@ charts drawn with their tables, and downloads the PDF report, whose figures are 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,12 @@ from playwright.sync_api import expect
 
 from cta_kit.domain.summary import parse_month, summarise
 from cta_kit.extensions import db
+from tests.browser.conftest import keep_screenshot
 from tests.conftest import PASSWORD
 from tests.pdf.test_summary_report import number, rows_of_text
 from tests.summary_db import stored_rows
 
 pytestmark = pytest.mark.browser
-
-
-def screenshot(page, name: str) -> None:
-    folder = os.environ.get("CTA_KIT_SCREENSHOTS")
-    if folder:
-        width = page.viewport_size["width"]
-        page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
 
 
 def test_open_switch_month_and_location_and_download_the_pdf(live_server, world, page):
@@ -56,7 +49,7 @@ def test_open_switch_month_and_location_and_download_the_pdf(live_server, world,
     expect(page.get_by_role("table", name="Reviews per month")).to_be_attached()  # the chart's numbers
     data = summarise(paris, parse_month("2026-03")).to_json()
     expect(site_table.locator("tbody tr").first.locator("td").first).to_have_text(str(data["platforms"][0]["reviews"]))
-    screenshot(page, "summary")
+    keep_screenshot(page, "summary")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF report").click()
