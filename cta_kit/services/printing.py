@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -298,6 +298,3 @@ def _is_month(value: str) -> bool:
     except ValueError:
         return False
 
-
-def review_count(location_id: int) -> int:
-    return db.session.scalar(select(func.count(Review.id)).where(Review.location_id == location_id)) or 0

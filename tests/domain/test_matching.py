@@ -3,7 +3,6 @@ precision and recall on generated months whose truth is known."""
 
 from __future__ import annotations
 
-import itertools
 import random
 from datetime import datetime, timedelta, timezone
 
