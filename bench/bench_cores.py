@@ -8,11 +8,11 @@ business-card-10up-a4. Cases, alternating round by round in one run:
 - one-process: render_cards as cta-kit calls it (the baseline);
 - page-ranges: the batch cut into --processes runs of whole pages, each rendered by
   render_cards in its own process, the parts joined with qpdf (--deterministic-id);
-- encode-pool: the QR codes encoded by --processes processes, the PDF drawn by this one
-  (the output is byte for byte one-process's).
+- encode-pool: what cta-kit does for a big tracked batch (cta_kit/pdf/parallel.py): the QR
+  codes encoded by a pool of processes started for the batch (its start-up is timed), the PDF
+  drawn by this one (the output is byte for byte one-process's).
 
-Pools are started (forkserver) and warmed before timing, as a long-running server would keep
-them; times are wall clock, ratios the medians of per-round ratios against one-process. The
+The page-ranges pool is started (forkserver) and warmed before timing; times are wall clock, ratios the medians of per-round ratios against one-process. The
 load average printed with each round says how busy the machine was: on a machine shared with
 other work, extra processes only compete with that work for the same cores.
 """
@@ -36,6 +36,7 @@ from bench_print import LAYOUT, make_cards  # noqa: E402
 
 from cta_kit.domain.layouts import load_layout  # noqa: E402
 from cta_kit.pdf import qr  # noqa: E402
+from cta_kit.pdf.parallel import encode_in_parallel  # noqa: E402
 from cta_kit.pdf.render import DocumentInfo, render_cards  # noqa: E402
 
 INFO = DocumentInfo("bench", "bench", "bench", datetime(2025, 1, 1, tzinfo=timezone.utc))
@@ -67,14 +68,10 @@ def page_ranges(layout, cards, pool, processes: int) -> bytes:
 
 
 def encode_pool(layout, cards, pool, processes: int) -> bytes:
-    urls = [item.url for card in cards for item in card.qr_items]
-    symbols = dict(zip(urls, pool.map(qr.encode, urls, chunksize=max(1, len(urls) // (8 * processes)))))
-    encode = qr.encode
-    qr.encode = lambda payload: symbols.get(payload) or encode(payload)
-    try:
+    """As cta-kit prints a big tracked batch: a pool started for the batch encodes, then one process draws."""
+    symbols = encode_in_parallel((item.url for card in cards for item in card.qr_items), always=True)
+    with qr.prepared(symbols):
         return render_cards(layout, cards, INFO)
-    finally:
-        qr.encode = encode
 
 
 def main() -> None:

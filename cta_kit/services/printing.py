@@ -29,6 +29,8 @@ from ..domain.spreadsheet import safe_cell
 from ..extensions import db
 from ..domain.wording import default_wording
 from ..models import LINK_MODES, BatchDestination, Campaign, Card, CardBatch, User, utcnow
+from ..pdf.parallel import encode_in_parallel
+from ..pdf.qr import prepared
 from ..pdf.render import CardContent, DocumentInfo, QrItem, legibility_notes, render_cards, render_slip
 from .campaigns import campaign_for, findings_for
 from .database import end_read, write_transaction
@@ -377,8 +379,10 @@ def _render(layout_name: str, content: dict, codes: list[str], printed_at: datet
     layout = layout_named(layout_name)
     cards = [_card_content(content, code) for code in codes]
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"], created_at=printed_at)
+    symbols = encode_in_parallel(item.url for card in cards for item in card.qr_items)
     try:
-        return render_cards(layout, cards, info, progress)
+        with prepared(symbols):
+            return render_cards(layout, cards, info, progress)
     except DomainError as error:
         # e.g. a link too long for the layout's QR boxes to stay scannable
         raise ServiceError({"layout": error.message}) from None

@@ -64,6 +64,16 @@ def test_tracked_links_carry_each_cards_code(campaign):
     assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [expected]
 
 
+def test_a_big_tracked_batch_encoded_on_every_core_reads_the_same(campaign, monkeypatch):
+    from cta_kit.pdf import parallel
+
+    monkeypatch.setattr(parallel, "worth_a_pool", lambda links, cores: True)
+    printed = print_cards(PrintOrder(campaign.id, 3, "business-card-10up-a4", link_mode="tracked"))
+    rows = manifest_rows(printed.batch_id)
+    expected = sorted(f"https://cards.example.com/r/{row['code']}/{position}" for row in rows for position in (1, 2))
+    assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [expected]
+
+
 def test_a_reprint_is_the_same_pdf_even_after_the_campaign_changed(campaign):
     printed = print_cards(PrintOrder(campaign.id, 3, "thermal-80mm"))
     campaign.headline = "Changed since"
