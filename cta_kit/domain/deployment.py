@@ -60,46 +60,20 @@ def deployment_problems(settings: DeploymentSettings) -> list[str]:
 
 
 def _public_base_url_problems(settings: DeploymentSettings) -> list[str]:
+    """The same rules as the owners' Settings page, so both accept and refuse the same addresses."""
     base = settings.public_base_url
     if not base:
         return [
             "No public base URL: tracked QR codes cannot point anywhere. Set CTA_KIT_PUBLIC_BASE_URL=https://reviews.example.com "
             "or set it on the owners' Settings page."
         ]
-    try:
-        parts = urlsplit(base)
-        hostname = parts.hostname
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        parts, hostname = None, None
-    if parts is None or parts.scheme != "https" or not hostname:
-        return [f"The public base URL {base!r} is not an https:// address customers' phones can open."]
-    problems = []
-    if _is_this_machine(hostname):
-        problems.append(f"The public base URL {base!r} names this machine: customers' phones cannot reach it.")
-    if parts.username is not None or parts.password is not None:
-        problems.append(f"The public base URL {base!r} holds a user name or password, which every printed card would show.")
-    if parts.path.strip("/") or parts.query or parts.fragment:
-        problems.append(
-            f"The public base URL {base!r} has a path, query or fragment: give only https:// and the host name."
-        )
-    if not settings.session_cookie_secure:
+    problems = [f"The public base URL {base!r} cannot be printed on cards: {problem.render()}"
+                for problem in public_address_problems(base)]
+    if base.strip().lower().startswith("https:") and not settings.session_cookie_secure:
         problems.append(
             "The site is served over HTTPS but session cookies are not marked Secure: set CTA_KIT_SESSION_COOKIE_SECURE=true."
         )
     return problems
-
-
-def _is_this_machine(hostname: str) -> bool:
-    """Loopback and "any address" hosts (RFC 6761 reserves every name under .localhost)."""
-    name = hostname.rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified
 
 
 def filesystem_of(path: str, mounts: str) -> str | None:
@@ -119,8 +93,8 @@ def filesystem_of(path: str, mounts: str) -> str | None:
 LOCAL_HOST_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
 
 
-def public_address_problem(address: str) -> Message | None:
-    """Why ``address`` cannot be the app's public address printed in tracked QR codes, or None.
+def public_address_problems(address: str) -> list[Message]:
+    """Why ``address`` cannot be the app's public address printed in tracked QR codes; [] when it can.
 
     Customers' phones open it from anywhere: https, a public host name, nothing after the host
     but an optional port (the app adds /r/<code>/<site> itself).
@@ -131,15 +105,23 @@ def public_address_problem(address: str) -> Message | None:
     except ValueError:
         parts = None
     if parts is None or parts.scheme != "https" or not parts.hostname:
-        return Message(N_("Give an address starting with https://, such as https://avis.example.fr."))
+        return [Message(N_("Give an address starting with https://, such as https://avis.example.fr."))]
+    problems = []
     if parts.username is not None or parts.password is not None:
-        return Message(N_("Leave out the user name and password: give only https:// and the host name."))
+        problems.append(Message(N_("Leave out the user name and password: give only https:// and the host name.")))
     if parts.path not in ("", "/") or parts.query or parts.fragment or address.strip().endswith("?"):
-        return Message(N_("Give only https:// and the host name, with nothing after it, such as https://avis.example.fr."))
+        problems.append(Message(
+            N_("Give only https:// and the host name, with nothing after it, such as https://avis.example.fr.")))
     if _is_local_host(parts.hostname):
-        return Message(N_("%(host)s is only reachable from this machine or network: customers' phones cannot open it."),
-                       {"host": parts.hostname})
-    return None
+        problems.append(Message(
+            N_("%(host)s is only reachable from this machine or network: customers' phones cannot open it."),
+            {"host": parts.hostname}))
+    return problems
+
+
+def public_address_problem(address: str) -> Message | None:
+    """The first reason ``address`` cannot be the public address, or None."""
+    return next(iter(public_address_problems(address)), None)
 
 
 def normalised_public_address(address: str) -> str:
