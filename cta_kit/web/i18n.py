@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
+from ..domain.codes import format_code
 from ..domain.i18n import Message
 from .campaign_display import platform_label, site_name
 
@@ -58,3 +59,4 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.filters["site_name"] = site_name
     app.jinja_env.filters["platform_label"] = platform_label
     app.jinja_env.filters["fromiso"] = datetime.fromisoformat
+    app.jinja_env.filters["card_code"] = format_code  # as printed on the card, with its hyphens

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from cta_kit.domain.codes import format_code
 from cta_kit.extensions import db
 from cta_kit.models import BatchDestination, Card, ReviewMatch, Scan, utcnow
 from tests.browser.conftest import keep_screenshot
@@ -52,7 +53,7 @@ def test_import_correct_a_column_and_confirm_a_match(live_server, printed_world,
     page.get_by_role("button", name="Find matches").click()
     suggestion = page.locator(".match")
     expect(suggestion).to_have_count(1)
-    expect(suggestion).to_contain_text(card.code)
+    expect(suggestion).to_contain_text(format_code(card.code))  # with its hyphens, as printed
     expect(suggestion).to_contain_text("QR code scanned")
     keep_screenshot(page, "reviews-tracker")
     suggestion.get_by_role("button", name="Confirm").click()
