@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 
 QUEUE_NAME = "cta-kit"
@@ -22,6 +22,7 @@ QUEUE_FILE = "task-queue.sqlite3"
 class TaskQueue:
     huey: Huey
     print_job: TaskWrapper
+    clean_up: TaskWrapper
 
 
 def init_task_queue(app: Flask) -> None:
@@ -34,7 +35,14 @@ def init_task_queue(app: Flask) -> None:
         with app.app_context():
             run_print_job(job_id)
 
-    app.extensions["task_queue"] = TaskQueue(huey, print_job)
+    @huey.periodic_task(crontab(hour="4", minute="17"), name="clean_up")
+    def clean_up() -> None:
+        from .services.housekeeping import clean_up
+
+        with app.app_context():
+            clean_up()
+
+    app.extensions["task_queue"] = TaskQueue(huey, print_job, clean_up)
 
 
 def task_queue(app: Flask | None = None) -> TaskQueue:

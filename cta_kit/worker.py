@@ -41,8 +41,8 @@ def run_worker(app: Flask, threads: int = 1, parent_pid: int | None = None, nice
     huey = task_queue(app).huey
     with _one_worker_per_instance(Path(app.instance_path)):
         # An idle SQLite queue is polled with a growing delay; one second at most keeps a new
-        # print from waiting long. Redis hands a job over at once.
-        consumer = huey.create_consumer(workers=threads, worker_type="thread", periodic=False, max_delay=1.0)
+        # print from waiting long. Redis hands a job over at once. Periodic: the daily clean-up.
+        consumer = huey.create_consumer(workers=threads, worker_type="thread", periodic=True, max_delay=1.0)
         consumer.run()
 
 
