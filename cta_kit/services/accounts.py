@@ -16,6 +16,7 @@ from ..models import ROLE_OWNER, ROLES, Business, InstanceSetting, Location, Log
 from .database import end_read, lock_table, write_transaction
 from .errors import NotFound, ServiceError
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from .public_address import record_installing_business
 
 SETUP_DONE_KEY = "setup_completed_at"
 STAFF_LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -107,6 +108,7 @@ def complete_setup(data: SetupInput) -> User:
                 locations=[location],
             )
             db.session.add_all([business, location, owner, InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat())])
+            record_installing_business(business)
     except IntegrityError:
         raise already_set_up from None
     return owner

@@ -35,6 +35,7 @@ from .database import write_transaction
 from .destinations import DestinationInput, add_destination
 from .passwords import hash_password
 from .printing import PrintOrder, print_cards
+from .public_address import record_installing_business
 
 DEMO_OWNER_LOGIN = "demo-owner@example.com"
 DEMO_STAFF_LOGIN = "demo.staff"
@@ -220,8 +221,9 @@ def _restaurant_and_accounts(owner_hash: str, staff_hash: str) -> User:
         locations=[location],
     )
     db.session.add_all([business, location, owner, staff])
-    if db.session.get(InstanceSetting, SETUP_DONE_KEY) is None:
+    if db.session.get(InstanceSetting, SETUP_DONE_KEY) is None:  # a demo-only install: the demo business runs it
         db.session.add(InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat()))
+        record_installing_business(business)
     return owner
 
 

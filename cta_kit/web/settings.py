@@ -20,7 +20,8 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def index():
     address = service.public_address()
     form = PublicAddressForm(public_address=address.url)
-    if not address.from_configuration and form.validate_on_submit():
+    may_change = service.may_change_public_address(current_user)
+    if may_change and not address.from_configuration and form.validate_on_submit():
         try:
             saved = service.set_public_address(current_user, form.public_address.data or "")
         except ServiceError as error:
@@ -28,4 +29,4 @@ def index():
         else:
             flash(_("Public address saved: %(url)s", url=saved) if saved else _("Public address removed."), "success")
             return redirect(url_for("settings.index"))
-    return render_template("settings/index.html", form=form, address=address)
+    return render_template("settings/index.html", form=form, address=address, may_change=may_change)

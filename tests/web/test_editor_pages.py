@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from cta_kit.extensions import db
-from cta_kit.models import Campaign, CardBatch, InstanceSetting, Location, ReviewDestination
+from cta_kit.models import Campaign, CardBatch, InstanceSetting, Location, ReviewDestination, User
 from cta_kit.services.printing import PrintOrder, manifest_csv, print_cards
-from cta_kit.services.public_address import PUBLIC_ADDRESS_KEY
+from cta_kit.services.public_address import PUBLIC_ADDRESS_KEY, installing_business_id
 from tests.conftest import add_destination_row, log_in, make_campaign
 from tests.web.test_campaigns import campaign_form, setup_sites
 
@@ -161,6 +161,27 @@ def test_an_owner_sets_the_public_address_and_tracked_cards_use_it(app, client, 
     # Emptying the field removes it.
     assert client.post("/settings/", data={"public_address": ""}).status_code == 302
     assert db.session.get(InstanceSetting, PUBLIC_ADDRESS_KEY) is None
+
+
+def test_only_the_installing_business_changes_the_address_every_business_prints(app, client, world):
+    app.config["PUBLIC_BASE_URL"] = None
+    db.session.add(InstanceSetting(key=PUBLIC_ADDRESS_KEY, value="https://avis.chez-nous.example"))
+    db.session.commit()
+    log_in(client, world.foreign_owner)
+    page = client.get("/settings/").get_data(as_text=True)
+    assert 'id="public-address-read-only"' in page and "https://avis.chez-nous.example" in page
+    assert 'name="public_address"' not in page
+    client.post("/settings/", data={"public_address": "https://elsewhere.example"})
+    assert db.session.get(InstanceSetting, PUBLIC_ADDRESS_KEY).value == "https://avis.chez-nous.example"
+
+
+def test_the_business_set_up_first_is_recorded_as_the_installs(app, client):
+    client.post("/setup", data={
+        "business_name": "Le Zinc", "owner_name": "Zoé", "login": "zoe@example.com", "timezone": "Europe/Paris",
+        "language": "fr", "password": "a long enough password", "password_again": "a long enough password",
+    })
+    owner = db.session.scalar(select(User).where(User.login == "zoe@example.com"))
+    assert owner is not None and installing_business_id() == owner.business_id
 
 
 def test_the_configured_address_wins_and_the_page_says_so(app, client, world):
