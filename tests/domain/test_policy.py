@@ -229,6 +229,12 @@ def test_duplicate_platform_is_an_error():
     assert "Google" in findings[0].message.render()
 
 
+def test_two_other_websites_are_two_sites_not_a_duplicate():
+    assert check_campaign(draft(platforms=("google", "other", "other"))) == []
+    findings = check_campaign(draft(platforms=("google", "tripadvisor", "other", "other")))
+    assert codes(findings) == ["too_many_platforms"] and "4" in findings[0].message.render()
+
+
 def test_unknown_platform_is_an_error():
     findings = check_campaign(draft(platforms=("myspace",)))
     assert codes(findings) == ["unknown_platform"]

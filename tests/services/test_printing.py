@@ -74,6 +74,15 @@ def test_a_big_tracked_batch_encoded_on_every_core_reads_the_same(campaign, monk
     assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [expected]
 
 
+def test_a_card_with_two_other_websites_prints_both(world):
+    opentable = add_destination_row(world.location, "other", "https://www.opentable.fr/r/chez-nous", "opentable.fr", 0)
+    quandoo = add_destination_row(world.location, "other", "https://www.quandoo.fr/place/chez-nous-1", "quandoo.fr", 1)
+    campaign = make_campaign(world.location, [opentable, quandoo])
+    printed = print_cards(PrintOrder(campaign.id, 1, "business-card-10up-a4"))
+    assert sorted(decoded_qr_codes_per_page(printed.pdf, dpi=300)[0]) == [
+        "https://www.opentable.fr/r/chez-nous", "https://www.quandoo.fr/place/chez-nous-1"]
+
+
 def test_a_reprint_is_the_same_pdf_even_after_the_campaign_changed(campaign):
     printed = print_cards(PrintOrder(campaign.id, 3, "thermal-80mm"))
     campaign.headline = "Changed since"

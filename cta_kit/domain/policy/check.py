@@ -93,6 +93,7 @@ M_TOO_MANY = N_(
     "A card can feature at most %(max)s review sites (%(count)s chosen). Keep the sites your "
     "customers actually use."
 )
+OTHER_SITE = "other"
 M_DUPLICATE = N_("%(platform)s is chosen more than once. Feature each review site once.")
 M_UNKNOWN_PLATFORM = N_("Unknown review site “%(key)s”. Choose one of: %(keys)s.")
 M_TRUSTPILOT = N_(
@@ -177,8 +178,10 @@ def _platform_findings(platforms: tuple[str, ...], require_one: bool) -> list[Fi
     if require_one and not platforms:
         findings.append(Finding(ERROR, "no_platform", Message(M_NO_PLATFORM), "", None, "platforms"))
     unique = tuple(dict.fromkeys(platforms))
-    if len(unique) > MAX_PLATFORMS:
-        message = Message(M_TOO_MANY, {"max": MAX_PLATFORMS, "count": len(unique)})
+    # Each "other" is a site of its own (OpenTable and Quandoo, say): it may come more than once.
+    sites = len(unique) + max(0, platforms.count(OTHER_SITE) - 1)
+    if sites > MAX_PLATFORMS:
+        message = Message(M_TOO_MANY, {"max": MAX_PLATFORMS, "count": sites})
         findings.append(Finding(ERROR, "too_many_platforms", message, "", None, "platforms"))
     for key in unique:
         platform = registry.get(key)
@@ -186,7 +189,7 @@ def _platform_findings(platforms: tuple[str, ...], require_one: bool) -> list[Fi
             message = Message(M_UNKNOWN_PLATFORM, {"key": str(key)[:40], "keys": ", ".join(registry)})
             findings.append(Finding(ERROR, "unknown_platform", message, "", None, "platforms"))
             continue
-        if platforms.count(key) > 1:
+        if platforms.count(key) > 1 and key != OTHER_SITE:
             message = Message(M_DUPLICATE, {"platform": platform.label})
             findings.append(Finding(ERROR, "duplicate_platform", message, "", key, "platforms"))
         if not platform.policy.may_ask_for_reviews:
