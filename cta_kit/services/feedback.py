@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from ..domain.cards import FEEDBACK_PLATFORM
-from ..domain.codes import check_code
+from ..domain.codes import check_code, format_code
 from ..domain.feedback import RATE_WINDOW, FeedbackInput, feedback_problems, rate_limit_problem
 from ..extensions import db
 from ..models import BatchDestination, Card, CardBatch, Location, PrivateFeedback, User, utcnow
@@ -98,7 +98,7 @@ class ReceivedFeedback:
     contact: str
     created_at: object
     is_read: bool
-    card_code: str
+    card_code: str  # as printed on the card, in groups
     campaign_name: str
 
 
@@ -114,7 +114,7 @@ def feedback_for(owner: User, location_id: int) -> tuple[Location, list[Received
     ).all()
     return location, [
         ReceivedFeedback(feedback.id, feedback.message, feedback.name, feedback.contact, feedback.created_at,
-                         feedback.read_at is not None, code, batch.campaign.name)
+                         feedback.read_at is not None, format_code(code), batch.campaign.name)
         for feedback, code, batch in rows
     ]
 

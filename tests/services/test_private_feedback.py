@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cta_kit.domain.cards import FEEDBACK_PLATFORM
+from cta_kit.domain.codes import format_code
 from cta_kit.domain.feedback import MAX_MESSAGE_LENGTH, MESSAGES_PER_CARD, MESSAGES_PER_LOCATION, FeedbackInput
 from cta_kit.extensions import db
 from cta_kit.models import Business, Card, CardBatch, InstanceSetting, Location, PrivateFeedback, utcnow
@@ -121,7 +122,7 @@ def test_a_message_is_kept_with_its_card_and_shown_to_the_owner_newest_first(wor
     send_feedback(page, FeedbackInput("<script>alert(1)</script>"))
     location, received = feedback_for(world.owner, world.location.id)
     assert [item.message for item in received] == ["<script>alert(1)</script>", "Le dessert était trop sucré.\nMerci !"]
-    assert (received[1].name, received[1].card_code, received[1].campaign_name) == ("Léa", feedback_card, "Autumn cards")
+    assert (received[1].name, received[1].card_code, received[1].campaign_name) == ("Léa", format_code(feedback_card), "Autumn cards")
     assert db.session.scalar(select(PrivateFeedback.language)) == "fr"
     assert unread_feedback_count(world.owner, world.location.id) == 2
     mark_read(world.owner, world.location.id, received[0].id)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cta_kit.domain.feedback import MAX_MESSAGE_LENGTH, MESSAGES_PER_CARD
+from cta_kit.domain.codes import format_code
 from cta_kit.extensions import db
 from cta_kit.models import Campaign, Card, PrivateFeedback
 from cta_kit.services.printing import PrintOrder, print_cards
@@ -118,7 +119,7 @@ def test_the_owner_reads_it_with_its_card_and_marks_it_read(client, world, code)
     assert f'href="/locations/{world.location.id}/feedback"' in location_page and "2 unread" in location_page
     body = client.get(f"/locations/{world.location.id}/feedback").get_data(as_text=True)
     assert body.index("Deuxième") < body.index("Première")  # newest first
-    assert f"card {code}" in body and "Autumn cards" in body and "Léa" in body and "06 12 34 56 78" in body
+    assert f"card {format_code(code)}" in body and "Autumn cards" in body and "Léa" in body and "06 12 34 56 78" in body
     first = stored()[0]
     response = client.post(f"/locations/{world.location.id}/feedback/{first.id}/read")
     assert response.status_code == 302
