@@ -210,3 +210,18 @@ def test_sends_at_the_same_moment_never_pass_the_card_limit(app, world, feedback
         thread.join()
     assert outcomes.count("kept") == MESSAGES_PER_CARD and "busy" not in outcomes
     assert db.session.scalar(select(func.count()).select_from(PrivateFeedback)) == MESSAGES_PER_CARD
+
+
+@pytest.mark.parametrize("layout", ["business-card-10up-a4", "avery-5371-letter", "bill-insert-3up-a4",
+                                    "table-tent-a6-from-a5", "thermal-80mm", "thermal-58mm"])
+def test_every_layout_prints_the_feedback_code_readably_and_reprints_it_the_same(world, layout):
+    from cta_kit.services.printing import reprint
+
+    campaign = feedback_campaign(world.location)
+    printed = print_cards(PrintOrder(campaign.id, 1, layout, link_mode="tracked"))
+    [code] = codes_of(printed.batch_id)
+    copies = 2 if layout.startswith("table-tent") else 1  # both panels of a tent carry the codes
+    expected = [f"{BASE}/r/{code}/1", f"{BASE}/r/{code}/2", f"{BASE}/f/{code}"] * copies
+    assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [sorted(expected)]
+    assert "Écrivez-nous en privé" in pdf_text(printed.pdf)
+    assert reprint(printed.batch_id).pdf == printed.pdf
