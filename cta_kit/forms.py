@@ -212,7 +212,7 @@ class CampaignForm(Form):
         choices=options([
             ("none", _l("No offer")),
             ("thank_you", _l("A thank-you given with the card, to everyone")),
-            ("private_feedback", _l("A reward for filling in our own private feedback card")),
+            ("private_feedback", _l("A reward for writing to us privately (the card gets a QR code to a private feedback page)")),
         ]),
         default="none",
     )
