@@ -151,7 +151,7 @@ def print_till_slip(user: User, location_id: int, destination_id: int, layout_na
     if has_errors(findings):
         raise PrintRefused(findings)
     link_mode = "tracked" if _public_base_url() else "direct"
-    _check_order(PrintOrder(campaign.id, 1, layout.name, link_mode), campaign, layout, link_mode)
+    _check_order(PrintOrder(campaign.id, 1, layout.name, link_mode), campaign, layout, link_mode, sites=1)
     return _print_batch(campaign, [destination], 1, layout, link_mode, user, findings)
 
 
@@ -271,12 +271,14 @@ def _batch(batch_id: int, user: User | None, location_id: int | None) -> CardBat
     return batch
 
 
-def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) -> None:
+def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str, sites: int | None = None) -> None:
+    """``sites``: the review sites printed, when not all of the campaign's (a till slip has one)."""
     errors: dict[str, Message] = {}
     if not 1 <= order.count <= MAX_CARDS_PER_BATCH:
         errors["count"] = Message(N_("Print between 1 and %(max)s cards at a time."), {"max": MAX_CARDS_PER_BATCH})
     feedback_page = campaign.offer_kind == "private_feedback"
-    if (problem := _room_problem(layout, len(campaign.destinations), feedback_page)) is not None:
+    sites = len(campaign.destinations) if sites is None else sites
+    if (problem := _room_problem(layout, sites, feedback_page)) is not None:
         errors["layout"] = problem
     if feedback_page and not _public_base_url():
         errors["offer_kind"] = FEEDBACK_NEEDS_ADDRESS

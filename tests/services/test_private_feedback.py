@@ -225,3 +225,16 @@ def test_every_layout_prints_the_feedback_code_readably_and_reprints_it_the_same
     assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [sorted(expected)]
     assert "Écrivez-nous en privé" in pdf_text(printed.pdf)
     assert reprint(printed.batch_id).pdf == printed.pdf
+
+
+def test_a_till_slip_carries_the_customers_site_and_the_feedback_page(world):
+    from cta_kit.models import TillSetting
+    from cta_kit.services.printing import print_till_slip
+
+    campaign = feedback_campaign(world.location, sites=("google", "tripadvisor", "thefork"))
+    db.session.add(TillSetting(location_id=world.location.id, campaign_id=campaign.id))
+    db.session.commit()
+    google = campaign.destinations[0]
+    printed = print_till_slip(world.staff, world.location.id, google.id, "thermal-80mm")
+    [code] = codes_of(printed.batch_id)
+    assert decoded_qr_codes_per_page(printed.pdf, dpi=300) == [sorted([f"{BASE}/r/{code}/1", f"{BASE}/f/{code}"])]
