@@ -39,6 +39,7 @@ def test_a_customer_writes_privately_without_logging_in(client, code):
     page = client.get(f"/f/{code}")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="fr">' in body
+    assert "Écrivez-nous en privé" in body and "Votre nom (facultatif)" in body
     assert 'name="message"' in body and 'name="name"' in body and 'name="contact"' in body
     assert 'name="viewport"' in body and 'name="robots" content="noindex"' in body
     # No question of satisfaction, no stars, nothing that sorts customers.
@@ -82,11 +83,11 @@ def test_too_long_a_message_says_so_and_keeps_what_was_typed(client, code):
     response = client.post(f"/f/{code}", data={"message": typed, "name": "Léa", "contact": "lea@example.org"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"the limit is {MAX_MESSAGE_LENGTH}" in body
+    assert f"la limite est de {MAX_MESSAGE_LENGTH}" in body
     assert typed.strip() in body and 'value="Léa"' in body and 'value="lea@example.org"' in body
     assert stored() == []
     empty = client.post(f"/f/{code}", data={"message": "   "}).get_data(as_text=True)
-    assert "Write your message" in empty and stored() == []
+    assert "Écrivez votre message" in empty and stored() == []
 
 
 def test_the_limit_per_card_says_so_and_keeps_the_text(client, code):
@@ -94,7 +95,7 @@ def test_the_limit_per_card_says_so_and_keeps_the_text(client, code):
         assert client.post(f"/f/{code}", data={"message": f"n°{number}"}).status_code == 302
     refused = client.post(f"/f/{code}", data={"message": "Encore une chose"})
     body = refused.get_data(as_text=True)
-    assert refused.status_code == 200 and "last hour" in body and "Encore une chose" in body
+    assert refused.status_code == 200 and "dans l’heure" in body and "Encore une chose" in body
     assert len(stored()) == MESSAGES_PER_CARD
 
 
