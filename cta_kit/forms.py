@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .domain.platforms import load_registry
 from .services.accounts import AccountInput, LoginInput, SetupInput, login_problem, normalise_login, password_problem
 from .services.campaigns import CampaignInput
+from .domain.feedback import FeedbackInput
 from .services.destinations import DestinationInput
 from .services.errors import ServiceError
 from .services.layouts import available_layouts
@@ -211,7 +212,7 @@ class CampaignForm(Form):
         choices=options([
             ("none", _l("No offer")),
             ("thank_you", _l("A thank-you given with the card, to everyone")),
-            ("private_feedback", _l("A reward for filling in our own private feedback card")),
+            ("private_feedback", _l("A reward for writing to us privately (the card gets a QR code to a private feedback page)")),
         ]),
         default="none",
     )
@@ -374,3 +375,14 @@ class MonthCountForm(Form):
 class LinkReviewForm(Form):
     code = StringField(_l("Card code"), validators=[DataRequired(), Length(max=40)])
 
+
+
+class FeedbackForm(Form):
+    """A customer's private message; the lengths are the domain's rules, checked by the service."""
+
+    message = TextAreaField(_l("Your message"))
+    name = StringField(_l("Your name (optional)"))
+    contact = StringField(_l("Email or phone, if you would like an answer (optional)"))
+
+    def to_input(self) -> FeedbackInput:
+        return FeedbackInput(message=self.message.data or "", name=self.name.data or "", contact=self.contact.data or "")

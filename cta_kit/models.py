@@ -538,3 +538,27 @@ class ReviewMatch(db.Model):
 
     review: Mapped[Review] = relationship()
     card: Mapped[Card] = relationship()
+
+
+class PrivateFeedback(db.Model):
+    """A message a customer wrote to the restaurant from a card's private feedback page. Never the
+    IP address; the name and contact are what the customer chose to give, often nothing."""
+
+    __tablename__ = "private_feedback"
+    __table_args__ = (
+        # The owner's list, newest first, and the hourly count per location.
+        Index("ix_private_feedback_location_created_at", "location_id", "created_at"),
+        Index("ix_private_feedback_card_created_at", "card_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    card: Mapped[Card] = relationship()

@@ -174,6 +174,8 @@ class World:
     batch_id: int | None = None
     card_code: str | None = None
     job_id: int | None = None
+    feedback_code: str | None = None  # a card printed with the private feedback page
+    feedback_id: int | None = None
 
 
 def make_user(business, name, login, role, locations, language="en") -> User:

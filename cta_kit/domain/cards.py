@@ -40,6 +40,11 @@ TRACKED_RULE = "/r/<code>/<slot>"
 TRACKED_PREFIX = TRACKED_RULE.split("<", 1)[0]
 SLOT_POSITION = "position"
 SLOT_PLATFORM = "platform"
+# The private feedback page a `private_feedback` campaign prints beside its review sites: one per
+# card, on the public address, never through `/r/` (it is the app's own page, not a review site).
+FEEDBACK_PLATFORM = "private_feedback"
+FEEDBACK_RULE = "/f/<code>"
+FEEDBACK_PREFIX = FEEDBACK_RULE.split("<", 1)[0]
 _POSITION = re.compile(r"[1-9][0-9]?")
 _PLATFORM = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
@@ -47,6 +52,16 @@ _PLATFORM = re.compile(r"[a-z][a-z0-9_]{0,31}")
 def tracked_path(code: str, slot: int | str) -> str:
     """`/r/<code>/<position>`, or `/r/<code>/<platform>` for a card printed the older way."""
     return f"/r/{code}/{slot}"
+
+
+def feedback_path(code: str) -> str:
+    return f"{FEEDBACK_PREFIX}{code}"
+
+
+def feedback_destination(position: int, base_url: str, caption: str) -> PrintedDestination:
+    """The feedback page as one more printed QR code; its URL ends with each card's code."""
+    return PrintedDestination(position, FEEDBACK_PLATFORM, caption, f"{base_url}{FEEDBACK_PREFIX}",
+                              f"{urlsplit(base_url).netloc}{FEEDBACK_PREFIX}")
 
 
 def read_slot(slot: str) -> int | str | None:
@@ -80,6 +95,9 @@ class PrintedLink:
 
 def printed_link(destination: PrintedDestination, code: str, link_mode: str, base_url: str,
                  slot_kind: str = SLOT_POSITION) -> PrintedLink:
+    if destination.platform == FEEDBACK_PLATFORM:
+        # Whatever the link mode: the page needs the card's code to know whose feedback it is.
+        return PrintedLink(f"{destination.url}{code}", f"{destination.display_url}{code}", destination.label)
     if link_mode != "tracked":
         return PrintedLink(destination.url, destination.display_url, destination.label)
     slot = destination.position if slot_kind == SLOT_POSITION else destination.platform

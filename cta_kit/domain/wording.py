@@ -21,6 +21,7 @@ class Wording:
     thank_you_offer: str  # unconditional: everyone gets it with the card
     private_feedback_offer: str  # rewards feedback given to the restaurant itself
     offer_validity: str  # printed under the offer; {date} is the last day, written out
+    private_feedback_caption: str  # under the QR code of the private feedback page
 
     def example_offer(self, offer_kind: str) -> str:
         """The example offer text for an offer kind ("" for "none")."""
@@ -38,10 +39,11 @@ _WORDING = {
         presence_line="Retrouvez-nous aussi sur Yelp",
         thank_you_offer="Merci de votre visite : un café vous est offert avec cette carte.",
         private_feedback_offer=(
-            "Dites-nous en privé ce que nous pourrions améliorer, au dos de cette carte : "
+            "Dites-nous en privé ce que nous pourrions améliorer (code « Écrivez-nous en privé ») : "
             "un dessert vous attend à votre prochaine visite."
         ),
         offer_validity="Offre valable jusqu’au {date}",
+        private_feedback_caption="Écrivez-nous en privé",
     ),
     "en": Wording(
         language="en",
@@ -50,10 +52,11 @@ _WORDING = {
         presence_line="Find us on Yelp too",
         thank_you_offer="Thank you for your visit: this card gets you a free coffee.",
         private_feedback_offer=(
-            "Tell us privately what we could do better, on the back of this card: "
+            "Tell us privately what we could do better (the “Write to us privately” code): "
             "your next dessert is on us."
         ),
         offer_validity="Offer valid until {date}",
+        private_feedback_caption="Write to us privately",
     ),
 }
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, String, bindparam, exists, insert, select
 
-from ..domain.cards import read_slot
+from ..domain.cards import FEEDBACK_PLATFORM, read_slot
 from ..domain.codes import check_code
 from ..domain.scans import REPEAT_WINDOW, device_class, is_link_preview
 from ..extensions import db
@@ -47,6 +47,8 @@ _PRINTED = (
     select(BatchDestination.id, BatchDestination.url, Card.id.label("card_id"), Card.location_id)
     .join(Card, Card.batch_id == BatchDestination.batch_id)
     .where(Card.code == _CARD_CODE)
+    # The feedback page's QR code is printed as its own link, never as `/r/`.
+    .where(BatchDestination.platform != FEEDBACK_PLATFORM)
 )
 _AT_POSITION = _PRINTED.where(BatchDestination.position == bindparam("position", type_=Integer))
 # Cards printed before positions were recorded name the platform: its first printed QR code.

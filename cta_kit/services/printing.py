@@ -6,16 +6,18 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.cards import (
+    FEEDBACK_PLATFORM,
     SLOT_PLATFORM,
     SLOT_POSITION,
     PrintedDestination,
+    feedback_destination,
     offer_expires_on,
     printed_link,
     validity_sentence,
@@ -151,7 +153,7 @@ def print_till_slip(user: User, location_id: int, destination_id: int, layout_na
     if has_errors(findings):
         raise PrintRefused(findings)
     link_mode = "tracked" if _public_base_url() else "direct"
-    _check_order(PrintOrder(campaign.id, 1, layout.name, link_mode), campaign, layout, link_mode)
+    _check_order(PrintOrder(campaign.id, 1, layout.name, link_mode), campaign, layout, link_mode, sites=1)
     return _print_batch(campaign, [destination], 1, layout, link_mode, user, findings)
 
 
@@ -161,7 +163,9 @@ def _print_batch(campaign: Campaign, destinations, count: int, layout, link_mode
     wording = CardWording.of(campaign)
     expires_on = _expiry(wording, printed_at, campaign.location.timezone)
     content = _content(campaign.location, wording, destinations, link_mode, expires_on)
+    # The feedback page, when printed, is the last QR code and no review destination of the location.
     destination_ids = [destination.id for destination in destinations]
+    destination_ids += [None] * (len(content["destinations"]) - len(destination_ids))
     # Rendering takes seconds: hold no transaction meanwhile, so that a login, a progress update,
     # a till's slip or another print can write, and write batch and codes afterwards in one short
     # transaction. The PDF is handed out only once its codes are committed.
@@ -269,15 +273,17 @@ def _batch(batch_id: int, user: User | None, location_id: int | None) -> CardBat
     return batch
 
 
-def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) -> None:
+def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str, sites: int | None = None) -> None:
+    """``sites``: the review sites printed, when not all of the campaign's (a till slip has one)."""
     errors: dict[str, Message] = {}
     if not 1 <= order.count <= MAX_CARDS_PER_BATCH:
         errors["count"] = Message(N_("Print between 1 and %(max)s cards at a time."), {"max": MAX_CARDS_PER_BATCH})
-    if len(campaign.destinations) > layout.qr_slots:
-        errors["layout"] = Message(
-            N_("“%(layout)s” has room for %(slots)s QR codes and the campaign features %(count)s: choose another layout."),
-            {"layout": layout.title, "slots": layout.qr_slots, "count": len(campaign.destinations)},
-        )
+    feedback_page = campaign.offer_kind == "private_feedback"
+    sites = len(campaign.destinations) if sites is None else sites
+    if (problem := _room_problem(layout, sites, feedback_page)) is not None:
+        errors["layout"] = problem
+    if feedback_page and not _public_base_url():
+        errors["offer_kind"] = FEEDBACK_NEEDS_ADDRESS
     if link_mode not in LINK_MODES:
         errors["link_mode"] = Message(N_("Choose direct or tracked links."))
     elif link_mode == "tracked" and not _public_base_url():
@@ -289,6 +295,29 @@ def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) 
                              {"date": campaign.ends_on.isoformat()})
     if errors:
         raise ServiceError(errors)
+
+
+def _room_problem(layout, sites: int, feedback_page: bool) -> Message | None:
+    """Why the layout cannot hold every QR code of the card; a review site is never left out for
+    the feedback page, so the owner chooses another layout or fewer sites."""
+    if feedback_page and sites + 1 > layout.qr_slots:
+        return Message(
+            N_("“%(layout)s” has room for %(slots)s QR codes: the campaign's %(count)s review sites and the QR code "
+               "of the private feedback page need %(needed)s. Choose a layout with more room or feature fewer sites."),
+            {"layout": layout.title, "slots": layout.qr_slots, "count": sites, "needed": sites + 1},
+        )
+    if sites > layout.qr_slots:
+        return Message(
+            N_("“%(layout)s” has room for %(slots)s QR codes and the campaign features %(count)s: choose another layout."),
+            {"layout": layout.title, "slots": layout.qr_slots, "count": sites},
+        )
+    return None
+
+
+FEEDBACK_NEEDS_ADDRESS = Message(
+    N_("The private feedback page is printed as a QR code on the app's public address, which is not set yet: "
+       "an owner sets it on the settings page.")
+)
 
 
 def _public_base_url() -> str:
@@ -304,13 +333,31 @@ def _expiry(wording: CardWording, printed_at: datetime, timezone_name: str) -> d
 
 
 def _content(location, wording: CardWording, destinations, link_mode: str, expires_on: date | None) -> dict:
-    """Everything the cards of a batch share, as printed (later edits do not change a reprint)."""
+    """Everything the cards of a batch share, as printed (later edits do not change a reprint).
+
+    A private feedback campaign prints its feedback page after the review sites, with the same
+    weight: one more QR code, never one instead of a site.
+    """
     registry = load_registry()
+    public_url = _public_base_url()
+    printed = [
+        {
+            "position": position,
+            "platform": destination.platform,
+            "label": destination.label or registry[destination.platform].label,
+            "url": destination.url,
+            "display_url": destination.display_url,
+        }
+        for position, destination in enumerate(destinations, start=1)
+    ]
+    if wording.offer_kind == "private_feedback" and public_url:
+        caption = default_wording(wording.language).private_feedback_caption
+        printed.append(asdict(feedback_destination(len(printed) + 1, public_url, caption)))
     return {
         "language": wording.language,
         "link_mode": link_mode,
         "link_slot": SLOT_POSITION,
-        "base_url": _public_base_url() if link_mode == "tracked" else "",
+        "base_url": public_url if link_mode == "tracked" else "",
         "title": f"{wording.name} · {location.name}",
         "author": location.business.name,
         "subject": f"{len(destinations)} review site(s), {link_mode} links",
@@ -323,16 +370,7 @@ def _content(location, wording: CardWording, destinations, link_mode: str, expir
             "presence_line": wording.presence_line,
             "validity": validity_sentence(expires_on, wording.language),
         },
-        "destinations": [
-            {
-                "position": position,
-                "platform": destination.platform,
-                "label": destination.label or registry[destination.platform].label,
-                "url": destination.url,
-                "display_url": destination.display_url,
-            }
-            for position, destination in enumerate(destinations, start=1)
-        ],
+        "destinations": printed,
     }
 
 
@@ -417,17 +455,32 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     layout = layout_named(layout_name)
     findings = check_campaign(draft_from_input(user, location_id, data))
     by_id = {destination.id: destination for destination in location.destinations if not destination.presence_only}
-    chosen = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id][: layout.qr_slots]
+    wanted = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id]
+    chosen = wanted[: layout.qr_slots]
     if not chosen:
         return "", findings, []
     link_mode = data.link_mode if _public_base_url() else "direct"
     wording = CardWording.of(data)
+    notes = _feedback_notes(layout, len(wanted), wording)
+    if notes:
+        # The card as it would print without the feedback page, whose problem the notes say.
+        wording = replace(wording, offer_kind="thank_you")
     expires_on = _expiry(wording, utcnow(), location.timezone)
     card = _card_content(_content(location, wording, chosen, link_mode, expires_on), SAMPLE_CODE)
     try:
-        return render_card_svg(layout, card), findings, legibility_notes(layout, card)
+        return render_card_svg(layout, card), findings, notes + legibility_notes(layout, card)
     except DomainError as error:
         raise ServiceError({"layout": error.message}) from None
+
+
+def _feedback_notes(layout, sites: int, wording: CardWording) -> list[Message]:
+    """What stops the feedback page's QR code from printing, said in the editor before printing."""
+    if wording.offer_kind != "private_feedback":
+        return []
+    if not _public_base_url():
+        return [FEEDBACK_NEEDS_ADDRESS]
+    problem = _room_problem(layout, sites, True)
+    return [problem] if problem is not None else []
 
 
 def slip_for_destination(user: User, location_id: int, destination_id: int, layout_name: str = "thermal-80mm") -> bytes:

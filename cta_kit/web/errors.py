@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from ..extensions import db
 from ..services.database import DatabaseBusy, is_lock_failure
 from ..services.errors import NotFound
-from ..domain.cards import TRACKED_PREFIX
+from ..domain.cards import FEEDBACK_PREFIX, TRACKED_PREFIX
 from .links import unknown_link_page
 
 HANDLED = (400, 403, 404, 405, 413, 429)
@@ -20,8 +20,8 @@ RETRY_AFTER_SECONDS = 2
 
 def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
-        if error.code == 404 and request.path.startswith(TRACKED_PREFIX):
-            # Whatever follows /r/, the person reading is a customer who scanned or typed a card.
+        if error.code == 404 and request.path.startswith((TRACKED_PREFIX, FEEDBACK_PREFIX)):
+            # Whatever follows /r/ or /f/, the person reading is a customer who scanned or typed a card.
             return unknown_link_page()
         return render_template("errors/error.html", error=error), error.code
 

@@ -10,6 +10,7 @@ from ..domain.platforms import load_registry
 from ..forms import ActionForm, LocationForm, apply_service_errors
 from ..services import locations as service
 from ..services.errors import ServiceError
+from ..services.feedback import unread_feedback_count
 from ..services.till import till_overview
 from .security import owner_required, rerender_on_csrf_failure
 
@@ -29,6 +30,7 @@ def detail(location_id: int):
     return render_template(
         "locations/detail.html", location=location, platforms=load_registry(), action_form=ActionForm(),
         till=till_overview(current_user, location_id),
+        unread_feedback=unread_feedback_count(current_user, location_id) if current_user.is_owner else 0,
     )
 
 

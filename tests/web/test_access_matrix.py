@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from cta_kit import create_app
+from cta_kit.domain.cards import FEEDBACK_PREFIX
 from cta_kit.extensions import db
 from cta_kit.models import ReviewDestination
 from tests.conftest import app_config, log_in
@@ -75,6 +76,10 @@ EXPECTED = {
     "reviews.preview": OWNERS_OF_LOCATION,
     "reviews.add": OWNERS_OF_LOCATION,
     "reviews.counts": OWNERS_OF_LOCATION,
+    "feedback.write": PUBLIC,  # a printed card's private feedback page
+    "feedback.thanks": PUBLIC,
+    "feedback.inbox": OWNERS_OF_LOCATION,
+    "feedback.mark_read": OWNERS_OF_LOCATION,
     "summary.overview": ANY_OWNER,
     "summary.overview_csv": ANY_OWNER,
     "summary.overview_pdf": ANY_OWNER,
@@ -111,11 +116,12 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<int:job_id>": str(world.job_id),
         "<any(up, down):direction>": "down",
         "<path:filename>": "css/app.css",
-        "<code>": world.card_code,
+        "<code>": world.feedback_code if rule.startswith(FEEDBACK_PREFIX) else world.card_code,
         "<slot>": "1",
         "<int:import_id>": str(world.import_id),
         "<int:review_id>": str(world.review_id),
         "<int:match_id>": str(world.match_id),
+        "<int:feedback_id>": str(world.feedback_id),
         "<any(confirm, reject):decision>": "reject",
     }
     for placeholder, value in values.items():
@@ -150,8 +156,11 @@ def outcome(response) -> str:
 
 
 def add_reviews(world) -> None:
-    """An upload waiting for its columns, an imported review and a suggested match at location X."""
-    from cta_kit.models import Card, Review, ReviewImport, ReviewMatch
+    """An upload waiting for its columns, an imported review and a suggested match at location X,
+    and a message from a card printed with the private feedback page."""
+    from cta_kit.models import Card, PrivateFeedback, Review, ReviewImport, ReviewMatch
+    from cta_kit.services.printing import PrintOrder, print_cards
+    from tests.conftest import make_campaign
 
     upload = ReviewImport(location_id=world.location.id, user_id=world.owner.id, filename="r.csv", source="csv",
                           data="date;platform\n2026-10-05;Google\n".encode())
@@ -165,6 +174,13 @@ def add_reviews(world) -> None:
     db.session.add(match)
     db.session.commit()
     world.import_id, world.review_id, world.match_id = upload.id, review.id, match.id
+    campaign = make_campaign(world.location, world.location.destinations[:1], offer_kind="private_feedback")
+    batch_id = print_cards(PrintOrder(campaign.id, 1, "thermal-80mm")).batch_id
+    card = db.session.scalar(db.select(Card).where(Card.batch_id == batch_id))
+    message = PrivateFeedback(location_id=world.location.id, card_id=card.id, message="Trop salé", language="fr")
+    db.session.add(message)
+    db.session.commit()
+    world.feedback_code, world.feedback_id = card.code, message.id
 
 
 @pytest.mark.parametrize("role", ROLES)

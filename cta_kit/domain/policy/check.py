@@ -66,7 +66,7 @@ M_INCENTIVE_LAW = N_(
 )
 M_OFFER_WITHOUT_KIND = N_(
     "There is an offer text but no offer type. Choose a thank-you given with the card to "
-    "everyone, or a reward for filling in your own private feedback card, or remove the offer text."
+    "everyone, or a reward for writing to you on the card's private feedback page, or remove the offer text."
 )
 M_KIND_WITHOUT_OFFER = N_(
     "An offer type is chosen but the offer text is empty. Describe the offer, for example "
