@@ -53,6 +53,8 @@ EXPECTED = {
     "print_jobs.show": OWNERS_OF_LOCATION,
     "print_jobs.status": OWNERS_OF_LOCATION,
     "print_jobs.pdf": OWNERS_OF_LOCATION,
+    "printer.settings": OWNERS_OF_LOCATION,
+    "printer.test_sheet": OWNERS_OF_LOCATION,
     "links.follow": PUBLIC,  # a printed card's tracked link
     "till.page": PEOPLE_OF_LOCATION,
     "till.log_preference": PEOPLE_OF_LOCATION,
@@ -117,6 +119,7 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<int:review_id>": str(world.review_id),
         "<int:match_id>": str(world.match_id),
         "<any(confirm, reject):decision>": "reject",
+        "<layout_name>": "table-tent-a6-from-a5",
     }
     for placeholder, value in values.items():
         rule = rule.replace(placeholder, value)
