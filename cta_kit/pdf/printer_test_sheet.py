@@ -20,12 +20,14 @@ from cta_kit.domain.print_offset import NO_OFFSET, PrintOffset
 from cta_kit.pdf import qr as qrcodes
 from cta_kit.pdf.fonts import font_name
 from cta_kit.pdf.render import DocumentInfo, document_canvas, draw_crop_marks, offset_page
-from cta_kit.pdf.text import wrap
+from cta_kit.pdf.text import FittedText, fit_text, wrap
 
 RULER_MM = 100  # long enough to show a 3 % "fit to page" shrink as 3 mm
 SHEET_RULER_ORIGIN_MM = 20  # from the paper's left and top edges to the rulers: within every printer's reach
 QR_LADDER_MM = (10, 15, 20, 25, 30)
 TITLE_PT = 11
+SMALLEST_TITLE_PT = 8
+SHEET_TITLE_ROOM_MM = 9  # between the top edge's unprintable 5 mm or so and the ruler's "0"
 TEXT_PT = 8.5
 RULER_LABEL_PT = 6
 HAIRLINE_PT = 0.3
@@ -56,6 +58,7 @@ class _Frame:
     top: float  # the horizontal ruler's line
     right: float
     title_top: float
+    title: FittedText
     ruler_x_mm: int  # the horizontal ruler's length
 
 
@@ -64,7 +67,7 @@ def render_test_sheet(layout: Layout, words: PrinterTestWords, info: DocumentInf
     """One page: a sheet of the layout's paper, or a slip of its roll as long as the test needs."""
     if len(words.ladder_labels) != len(QR_LADDER_MM):
         raise ValueError("one ladder label per QR size")
-    frame = _frame(layout)
+    frame = _frame(layout, words.title)
     text_left, text_top, text_width = _text_column(frame)
     paragraphs = _wrapped(words, text_width)
     text_bottom = text_top + sum(len(lines) * _leading(TEXT_PT) + 1.5 for _, lines, _ in paragraphs)
@@ -79,10 +82,8 @@ def render_test_sheet(layout: Layout, words: PrinterTestWords, info: DocumentInf
         _draw_card_edges(canvas, layout, page_h, content_bottom)
         if layout.crop_marks and not layout.is_roll:
             draw_crop_marks(canvas, layout, page_h)
-        baseline = frame.title_top
-        for line in wrap(words.title, (frame.right - frame.left) / PT_MM, font_name(True), TITLE_PT):
-            baseline += _leading(TITLE_PT)
-            _draw_string(canvas, frame.left, baseline, line, TITLE_PT, True, page_h)
+        for line, below in zip(frame.title.lines, frame.title.baselines(0, frame.title.height, "top")):
+            _draw_string(canvas, frame.left, frame.title_top + below * PT_MM, line, frame.title.font_size, True, page_h)
         _draw_rulers(canvas, frame, page_h)
         y = text_top
         for _, lines, bold in paragraphs:
@@ -104,14 +105,19 @@ def ruler_labels() -> list[str]:
     return [str(value) for value in range(0, RULER_MM + 1, 10)]
 
 
-def _frame(layout: Layout) -> _Frame:
+def _frame(layout: Layout, title: str) -> _Frame:
     if layout.is_roll:
+        # a narrow slip: the title takes the lines it needs, the rulers start below it
         (left, top), = layout.card_origins_mm()
         right = left + layout.card_width_mm
-        # room for a title on two lines above the rulers
-        return _Frame(left, top + 2 * _leading(TITLE_PT) + 5, right, top, min(RULER_MM, int((right - left - 3) // 10) * 10))
-    origin = SHEET_RULER_ORIGIN_MM
-    return _Frame(origin, origin, layout.page_width_mm - 10, origin - 12, RULER_MM)
+        fitted = fit_text(title, font_name(True), (right - left) / PT_MM, 1000, TITLE_PT, TITLE_PT, 10, shrink=False)
+        ruler_x = min(RULER_MM, int((right - left - 2) // 10) * 10)  # its last number within the slip
+        return _Frame(left, top + fitted.height * PT_MM + 5, right, top, fitted, ruler_x)
+    # a sheet: the rulers stay where the instructions say; a long title shrinks above them
+    origin, right = SHEET_RULER_ORIGIN_MM, layout.page_width_mm - 10
+    room = SHEET_TITLE_ROOM_MM / PT_MM
+    fitted = fit_text(title, font_name(True), (right - origin) / PT_MM, room, TITLE_PT, SMALLEST_TITLE_PT, 2)
+    return _Frame(origin, origin, right, origin - 5 - fitted.height * PT_MM, fitted, RULER_MM)
 
 
 def _text_column(frame: _Frame) -> tuple[float, float, float]:
