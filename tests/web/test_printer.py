@@ -132,3 +132,16 @@ def _printed_from_the_web(client, world) -> bytes:
     job = db.session.get(PrintJob, int(answer.headers["Location"].rsplit("/", 1)[1]))
     assert job.status == "done"
     return client.get(answer.headers["Location"] + ".pdf").data
+
+
+def test_a_french_owner_gets_the_sheet_in_french_with_french_numbers(client, printed_world):
+    world = printed_world
+    log_in(client, world.owner)
+    assert set_offset(client, world, "-1,5", "0,5", language="fr").status_code == 302
+    page = client.get(printer_url(world)).get_data(as_text=True)
+    assert 'value="-1,5"' in page and 'value="0,5"' in page, "the saved offset is shown the owner's way"
+    text = " ".join(pdf_text(client.get(sheet_url(world, "table-tent-a6-from-a5")).data).split())
+    assert "Page de test de l’imprimante : Chevalet de table" in text  # (split() takes the no-break space too)
+    assert "Décalage appliqué : -1,5 mm à l’horizontale, 0,5 mm à la verticale" in text
+    assert "Mesurez chaque règle de 0 à 100" in text
+    assert "Printer" not in text and "Measure" not in text
