@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .domain.platforms import load_registry
+from .domain.print_offset import offset_problem
 from .services.accounts import AccountInput, LoginInput, SetupInput, login_problem, normalise_login, password_problem
 from .services.campaigns import CampaignInput
 from .services.destinations import DestinationInput
@@ -272,8 +273,8 @@ class PrintForm(Form):
 
 
 class LocalDecimalField(StringField):
-    """A decimal number written the reader's way ("-1,5" in French, "-1.5" in English; a point is
-    understood everywhere). ``number`` is None when the field is left empty."""
+    """A number of millimetres written the reader's way ("-1,5" in French, "-1.5" in English; a point
+    is understood everywhere, and a unit typed after it too). ``number`` is None when left empty."""
 
     number: float | None = None
 
@@ -282,7 +283,7 @@ class LocalDecimalField(StringField):
 
     def pre_validate(self, form):
         self.number = None
-        text = (self.data or "").strip().replace("\u2212", "-").replace("+", "")
+        text = (self.data or "").strip().replace("\u2212", "-").replace("+", "").removesuffix("mm").strip()
         if not text:
             return
         try:
@@ -296,9 +297,13 @@ class LocalDecimalField(StringField):
                 ) from None
 
 
+def offset_in_range(_form, field: LocalDecimalField) -> None:
+    check_rule(offset_problem(field.number))
+
+
 class PrintOffsetForm(Form):
-    print_offset_x = LocalDecimalField(_l("Offset across (mm)"), validators=[Length(max=20)])
-    print_offset_y = LocalDecimalField(_l("Offset down (mm)"), validators=[Length(max=20)])
+    print_offset_x = LocalDecimalField(_l("Offset across (mm)"), validators=[Length(max=20), offset_in_range])
+    print_offset_y = LocalDecimalField(_l("Offset down (mm)"), validators=[Length(max=20), offset_in_range])
 
     def to_input(self) -> PrintOffsetInput:
         return PrintOffsetInput(self.print_offset_x.number, self.print_offset_y.number)

@@ -46,14 +46,21 @@ def checked_print_offset(x_mm: float | None, y_mm: float | None) -> tuple[PrintO
     errors: dict[str, Message] = {}
     values = {}
     for field, value in (("print_offset_x", x_mm), ("print_offset_y", y_mm)):
-        value = 0.0 if value is None else float(value)
-        if not math.isfinite(value) or abs(value) > MAX_PRINT_OFFSET_MM:
-            errors[field] = Message(
-                N_("Give an offset between %(low)s and %(high)s mm; a printer further off needs its paper guides set."),
-                {"low": -MAX_PRINT_OFFSET_MM, "high": MAX_PRINT_OFFSET_MM},
-            )
+        problem = offset_problem(value)
+        if problem is not None:
+            errors[field] = problem
             continue
-        values[field] = round(value, OFFSET_DECIMALS) + 0.0  # + 0.0: -0.0 becomes 0.0
+        values[field] = round(float(value or 0.0), OFFSET_DECIMALS) + 0.0  # + 0.0: -0.0 becomes 0.0
     if errors:
         return None, errors
     return PrintOffset(values["print_offset_x"], values["print_offset_y"]), {}
+
+
+def offset_problem(value_mm: float | None) -> Message | None:
+    """Why one axis's offset is refused, or None."""
+    if value_mm is None or (math.isfinite(value_mm) and abs(value_mm) <= MAX_PRINT_OFFSET_MM):
+        return None
+    return Message(
+        N_("Give an offset between %(low)s and %(high)s mm; a printer further off needs its paper guides set."),
+        {"low": -MAX_PRINT_OFFSET_MM, "high": MAX_PRINT_OFFSET_MM},
+    )

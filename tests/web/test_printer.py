@@ -79,7 +79,7 @@ def test_an_unknown_layout_has_no_test_sheet(client, printed_world):
         ("fr", "1,5", "-2", (1.5, -2.0)),
         ("fr", "\u22120,25", "", (-0.2, 0.0)),  # a typographic minus; rounded to a tenth; empty is no offset
         ("en", "1.5", "+0.3", (1.5, 0.3)),
-        ("en", "-1,5", "10", (-1.5, 10.0)),  # a decimal comma is understood in English too
+        ("en", "-1,5", "10 mm", (-1.5, 10.0)),  # a decimal comma is understood in English too, and a unit
     ],
 )
 def test_the_offset_is_typed_the_owners_way(client, printed_world, language, x, y, expected):
