@@ -272,7 +272,7 @@ class PrintForm(Form):
         self.layout.choices = options((layout.name, gettext(layout.title)) for layout in available_layouts().values())
 
 
-class LocalDecimalField(StringField):
+class MillimetresField(StringField):
     """A number of millimetres written the reader's way ("-1,5" in French, "-1.5" in English; a point
     is understood everywhere, and a unit typed after it too). ``number`` is None when left empty."""
 
@@ -297,13 +297,13 @@ class LocalDecimalField(StringField):
                 ) from None
 
 
-def offset_in_range(_form, field: LocalDecimalField) -> None:
+def offset_in_range(_form, field: MillimetresField) -> None:
     check_rule(offset_problem(field.number))
 
 
 class PrintOffsetForm(Form):
-    print_offset_x = LocalDecimalField(_l("Offset across (mm)"), validators=[Length(max=20), offset_in_range])
-    print_offset_y = LocalDecimalField(_l("Offset down (mm)"), validators=[Length(max=20), offset_in_range])
+    print_offset_x = MillimetresField(_l("Offset across (mm)"), validators=[Length(max=20), offset_in_range])
+    print_offset_y = MillimetresField(_l("Offset down (mm)"), validators=[Length(max=20), offset_in_range])
 
     def to_input(self) -> PrintOffsetInput:
         return PrintOffsetInput(self.print_offset_x.number, self.print_offset_y.number)
