@@ -104,13 +104,13 @@ def register_task_queue(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import account, auth, campaigns, destinations, feedback, home, links, locations, print_jobs, reviews, settings, summary, till, users
+    from .web import account, auth, campaigns, destinations, feedback, home, links, locations, print_jobs, printer, reviews, settings, summary, till, users
     from .web.i18n import register_i18n
     from .web.security import register_security
 
     register_security(app)
     register_i18n(app)
-    for module in (home, auth, account, locations, destinations, campaigns, print_jobs, till, users, links, feedback, settings, reviews, summary):
+    for module in (home, auth, account, locations, destinations, campaigns, print_jobs, printer, till, users, links, feedback, settings, reviews, summary):
         app.register_blueprint(module.bp)
 
 

@@ -272,6 +272,35 @@ def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) ->
     click.echo(f"Printed {count} card{'s' if count > 1 else ''} (batch {printed.batch_id}) to {out}.")
 
 
+@cards_group.command("test-sheet")
+@click.option("--layout", required=True, help="A layout name from `cta-kit layouts`.")
+@click.option("--location", "location_id", type=int, help="Print with this location's offset and review site.")
+@click.option("--lang", "language", type=click.Choice(["fr", "en"]), help="Default: the location's language, else English.")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True, help="The PDF to write.")
+@with_appcontext
+def cards_test_sheet_command(layout, location_id, language, out) -> None:
+    """A printer test sheet for a layout: rulers, cut lines and QR sizes to measure the printer by."""
+    from flask_babel import force_locale
+
+    from .extensions import db
+    from .models import Location
+    from .services.errors import ServiceError
+    from .services.printer_setup import printer_test_sheet
+    from .web.i18n import translate
+
+    _check_writable_file(out, "--out")
+    location = db.session.get(Location, location_id) if location_id is not None else None
+    if location_id is not None and location is None:
+        raise click.ClickException(f"There is no location {location_id}.")
+    try:
+        with force_locale(language or (location.language if location else "en")):
+            sheet = printer_test_sheet(layout, translate, location)
+    except ServiceError as error:
+        raise click.ClickException(" ".join(message.render() for message in error.errors.values())) from None
+    out.write_bytes(sheet.pdf)
+    click.echo(f"Test sheet for {layout} written to {out}.")
+
+
 @click.group("policy")
 def policy_group() -> None:
     """Check wording against the review platforms' rules and the law."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask_babel import gettext
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -25,6 +27,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .domain.platforms import load_registry
+from .domain.print_offset import offset_problem
 from .services.accounts import AccountInput, LoginInput, SetupInput, login_problem, normalise_login, password_problem
 from .services.campaigns import CampaignInput
 from .domain.feedback import FeedbackInput
@@ -32,6 +35,7 @@ from .services.destinations import DestinationInput
 from .services.errors import ServiceError
 from .services.layouts import available_layouts
 from .services.locations import LocationInput
+from .services.printer_setup import PrintOffsetInput
 from .services.reviews import ManualReviewInput, MonthCountInput, UploadInput
 from .web.i18n import translate
 
@@ -267,6 +271,43 @@ class PrintForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.layout.choices = options((layout.name, gettext(layout.title)) for layout in available_layouts().values())
+
+
+class MillimetresField(StringField):
+    """A number of millimetres written the reader's way ("-1,5" in French, "-1.5" in English; a point
+    is understood everywhere, and a unit typed after it too). ``number`` is None when left empty."""
+
+    number: float | None = None
+
+    def process_data(self, value):
+        super().process_data(format_decimal(value) if isinstance(value, (int, float, Decimal)) else value)
+
+    def pre_validate(self, form):
+        self.number = None
+        text = (self.data or "").strip().replace("\u2212", "-").replace("+", "").removesuffix("mm").strip()
+        if not text:
+            return
+        try:
+            self.number = float(parse_decimal(text, locale=str(get_locale() or "en"), strict=True))
+        except NumberFormatError:
+            try:
+                self.number = float(Decimal(text.replace(",", ".")))
+            except InvalidOperation:
+                raise ValidationError(
+                    gettext("Write a number of millimetres, such as %(example)s.", example=format_decimal(-1.5))
+                ) from None
+
+
+def offset_in_range(_form, field: MillimetresField) -> None:
+    check_rule(offset_problem(field.number))
+
+
+class PrintOffsetForm(Form):
+    print_offset_x = MillimetresField(_l("Offset across (mm)"), validators=[Length(max=20), offset_in_range])
+    print_offset_y = MillimetresField(_l("Offset down (mm)"), validators=[Length(max=20), offset_in_range])
+
+    def to_input(self) -> PrintOffsetInput:
+        return PrintOffsetInput(self.print_offset_x.number, self.print_offset_y.number)
 
 
 class PublicAddressForm(Form):

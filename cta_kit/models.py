@@ -85,6 +85,9 @@ class Location(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     language: Mapped[str] = mapped_column(String(8), default="fr")
+    # mm added to where every sheet printed here puts its content (see domain/print_offset.py)
+    print_offset_x_mm: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    print_offset_y_mm: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     business: Mapped[Business] = relationship(back_populates="locations")

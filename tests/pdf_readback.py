@@ -34,3 +34,17 @@ def qpdf_check(pdf: bytes) -> subprocess.CompletedProcess:
         handle.write(pdf)
         handle.flush()
         return subprocess.run(["qpdf", "--check", handle.name], capture_output=True, text=True)
+
+
+def word_positions(pdf: bytes, page: int = 1) -> list[tuple[str, float, float]]:
+    """(word, left, top) of every word on a page as poppler lays it out, in pt from the page's top-left."""
+    import html
+    import re
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        result = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), handle.name, "-"],
+                                capture_output=True, text=True, check=True)
+    pattern = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>')
+    return [(html.unescape(text), float(left), float(top)) for left, top, text in pattern.findall(result.stdout)]

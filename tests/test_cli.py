@@ -461,3 +461,28 @@ def test_restore_on_postgres_gives_pg_restore_guidance(runner, app, tmp_path):
         pytest.skip("PostgreSQL guidance")
     result = runner.invoke(args=["restore", str(tmp_path / "x.dump")])
     assert result.exit_code == 2 and "pg_restore" in result.output
+
+
+def test_cards_test_sheet_writes_a_layouts_sheet_with_the_locations_offset(runner, world, tmp_path):
+    from tests.pdf_readback import pdf_text
+
+    world.location.print_offset_x_mm = -1.5
+    db.session.commit()
+    out = tmp_path / "sheet.pdf"
+    result = runner.invoke(args=["cards", "test-sheet", "--layout", "avery-5371-letter", "--location",
+                                 str(world.location.id), "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text(out.read_bytes()).split())
+    assert "Printer test sheet: Avery 5371 / 8371 business cards (US Letter), Chez Nous Paris" in text
+    assert "Offset in use: -1.5 mm across, 0 mm down" in text
+    result = runner.invoke(args=["cards", "test-sheet", "--layout", "thermal-58mm", "-o", str(out)])
+    assert result.exit_code == 0 and "Printer test sheet: Thermal slip, 58 mm roll" in " ".join(pdf_text(out.read_bytes()).split())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--layout", "nope"], "There is no layout called “nope”"),
+    (["--layout", "thermal-58mm", "--location", "999"], "There is no location 999."),
+])
+def test_cards_test_sheet_says_what_is_wrong(runner, world, tmp_path, args, message):
+    result = runner.invoke(args=["cards", "test-sheet", *args, "--out", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1 and message in result.output

@@ -8,7 +8,8 @@ date taken from DocumentInfo), so a reprint can be compared with the original.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -20,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cta_kit.domain.errors import DomainError
 from cta_kit.domain.i18n import N_, Message
 from cta_kit.domain.layouts import CARD_VARIABLES, Layout
+from cta_kit.domain.print_offset import NO_OFFSET, PrintOffset
 from cta_kit.pdf import qr as qrcodes
 from cta_kit.pdf.fonts import font_name
 from cta_kit.pdf.panels import CardPainter
@@ -58,10 +60,12 @@ def render_cards(
     cards: Sequence[CardContent],
     info: DocumentInfo,
     progress: Callable[[int, int], None] | None = None,
+    offset: PrintOffset = NO_OFFSET,
 ) -> bytes:
     """n-up sheets, as many pages as the cards need; on a roll, one slip per page.
 
-    ``progress(cards_drawn, total)`` is called after each page, for a progress bar.
+    ``progress(cards_drawn, total)`` is called after each page, for a progress bar. ``offset``
+    moves every page's content, for a printer that places the page off.
     """
     if not cards:
         raise RenderError(Message(N_("There are no cards to print.")))
@@ -81,9 +85,10 @@ def render_cards(
             slip_w, slip_h = slip.page_size_mm
             canvas.setPageSize((slip_w * mm, slip_h * mm))
             (x, y), = slip.card_origins_mm()
-            painter.draw(card, x * mm, (slip_h - y - slip.card_height_mm) * mm)
-            if slip.crop_marks:
-                _draw_crop_marks(canvas, slip, slip_h)
+            with offset_page(canvas, offset):
+                painter.draw(card, x * mm, (slip_h - y - slip.card_height_mm) * mm)
+                if slip.crop_marks:
+                    draw_crop_marks(canvas, slip, slip_h)
             canvas.showPage()
             if progress is not None:
                 progress(done, len(cards))
@@ -92,10 +97,11 @@ def render_cards(
         painter = CardPainter(canvas, layout, cards)
         origins = layout.card_origins_mm()
         for first in range(0, len(cards), layout.cards_per_page):
-            for (x, y), card in zip(origins, cards[first : first + layout.cards_per_page]):
-                painter.draw(card, x * mm, (page_h - y - layout.card_height_mm) * mm)
-            if layout.crop_marks:
-                _draw_crop_marks(canvas, layout, page_h)
+            with offset_page(canvas, offset):
+                for (x, y), card in zip(origins, cards[first : first + layout.cards_per_page]):
+                    painter.draw(card, x * mm, (page_h - y - layout.card_height_mm) * mm)
+                if layout.crop_marks:
+                    draw_crop_marks(canvas, layout, page_h)
             canvas.showPage()
             if progress is not None:
                 progress(min(first + layout.cards_per_page, len(cards)), len(cards))
@@ -131,6 +137,19 @@ def _binary_streams() -> None:
     # larger, and without the optional C accelerator it took a quarter of the rendering time.
     # Set once, on first render, never at import.
     rl_config.useA85 = 0
+
+
+@contextmanager
+def offset_page(canvas: Canvas, offset: PrintOffset) -> Iterator[None]:
+    """What is drawn inside is moved by the offset (y downwards, as layouts measure); no offset
+    writes nothing, so a page printed without one stays byte for byte as before."""
+    if offset.is_zero:
+        yield
+        return
+    canvas.saveState()
+    canvas.translate(offset.x_mm * mm, -offset.y_mm * mm)
+    yield
+    canvas.restoreState()
 
 
 def document_canvas(buffer, page_w: float, page_h: float, info: DocumentInfo) -> Canvas:
@@ -187,7 +206,7 @@ def crop_mark_segments(layout: Layout) -> list[tuple[float, float, float, float]
     return segments
 
 
-def _draw_crop_marks(canvas: Canvas, layout: Layout, page_h: float) -> None:
+def draw_crop_marks(canvas: Canvas, layout: Layout, page_h: float) -> None:
     canvas.saveState()
     canvas.setLineWidth(CROP_MARK_WIDTH)
     canvas.lines(

@@ -27,6 +27,7 @@ from ..domain.errors import DomainError
 from ..domain.i18n import Message, N_
 from ..domain.platforms import load_registry
 from ..domain.policy import Finding, check_campaign, has_errors
+from ..domain.print_offset import PrintOffset
 from ..domain.spreadsheet import safe_cell
 from ..extensions import db
 from ..domain.wording import default_wording
@@ -39,8 +40,10 @@ from .database import end_read, write_transaction
 from .errors import NotFound, ServiceError
 from .layouts import layout_named
 from .locations import location_for
+from .printer_setup import sheet_offset
 
 MAX_CARDS_PER_BATCH = 10_000
+PRINT_OFFSET_KEY = "print_offset_mm"  # in a batch's content: [x, y] when the sheets were moved
 CODE_ATTEMPTS = 3
 
 
@@ -163,6 +166,10 @@ def _print_batch(campaign: Campaign, destinations, count: int, layout, link_mode
     wording = CardWording.of(campaign)
     expires_on = _expiry(wording, printed_at, campaign.location.timezone)
     content = _content(campaign.location, wording, destinations, link_mode, expires_on)
+    offset = sheet_offset(campaign.location, layout)
+    if not offset.is_zero:
+        # kept with the batch, so that a reprint places the cards as the first print did
+        content[PRINT_OFFSET_KEY] = [offset.x_mm, offset.y_mm]
     # The feedback page, when printed, is the last QR code and no review destination of the location.
     destination_ids = [destination.id for destination in destinations]
     destination_ids += [None] * (len(content["destinations"]) - len(destination_ids))
@@ -417,10 +424,11 @@ def _render(layout_name: str, content: dict, codes: list[str], printed_at: datet
     layout = layout_named(layout_name)
     cards = [_card_content(content, code) for code in codes]
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"], created_at=printed_at)
+    offset = PrintOffset(*content.get(PRINT_OFFSET_KEY, (0.0, 0.0)))
     symbols = encode_in_parallel(item.url for card in cards for item in card.qr_items)
     try:
         with prepared(symbols):
-            return render_cards(layout, cards, info, progress)
+            return render_cards(layout, cards, info, progress, offset)
     except DomainError as error:
         # e.g. a link too long for the layout's QR boxes to stay scannable
         raise ServiceError({"layout": error.message}) from None

@@ -54,6 +54,8 @@ EXPECTED = {
     "print_jobs.show": OWNERS_OF_LOCATION,
     "print_jobs.status": OWNERS_OF_LOCATION,
     "print_jobs.pdf": OWNERS_OF_LOCATION,
+    "printer.settings": OWNERS_OF_LOCATION,
+    "printer.test_sheet": OWNERS_OF_LOCATION,
     "links.follow": PUBLIC,  # a printed card's tracked link
     "till.page": PEOPLE_OF_LOCATION,
     "till.log_preference": PEOPLE_OF_LOCATION,
@@ -123,6 +125,7 @@ def url_for_rule(rule: str, world, destination_id: int) -> str:
         "<int:match_id>": str(world.match_id),
         "<int:feedback_id>": str(world.feedback_id),
         "<any(confirm, reject):decision>": "reject",
+        "<layout_name>": "table-tent-a6-from-a5",
     }
     for placeholder, value in values.items():
         rule = rule.replace(placeholder, value)
