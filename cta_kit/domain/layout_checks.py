@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from cta_kit.domain.i18n import N_
-from cta_kit.domain.layout_model import Element, Layout, Panel, QrElement, TextElement
+from cta_kit.domain.layout_model import (
+    STANDING_WITHHELD,
+    Element,
+    Layout,
+    Panel,
+    QrElement,
+    TextElement,
+    qr_rows,
+)
 from cta_kit.domain.layout_toml import EPSILON, Context, mm, mm_up
 
 
@@ -34,21 +42,30 @@ def _check_extent(ctx: Context, element: Element, panel: Panel, card: tuple[floa
 def _check_centre_row(ctx: Context, panel: str, qrs: list[QrElement]) -> None:
     first = qrs[0]
     for other in qrs[1:]:
-        if abs(other.y - first.y) > EPSILON or abs(other.size - first.size) > EPSILON:
+        if abs(other.size - first.size) > EPSILON:
             raise ctx.fail(
-                N_(
-                    "%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' "
-                    "must have the same y and size"
-                ),
+                N_("%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' must have the same size"),
                 a=first.name,
                 b=other.name,
             )
-    steps = [b.x - a.x for a, b in zip(qrs, qrs[1:])]
-    if any(step <= 0 or abs(step - steps[0]) > 0.01 for step in steps):
+    rows = qr_rows(qrs)
+    for above, below in zip(rows, rows[1:]):
+        if below[0].y < above[0].extent[3] - EPSILON:
+            raise ctx.fail(
+                N_(
+                    "%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' must share a "
+                    "row or sit in rows that do not overlap"
+                ),
+                a=above[0].name,
+                b=below[0].name,
+            )
+    in_order = all(a[-1].y < b[0].y for a, b in zip(rows, rows[1:]))
+    steps = [b.x - a.x for row in rows for a, b in zip(row, row[1:])]
+    if not in_order or any(step <= 0 or abs(step - steps[0]) > 0.01 for step in steps):
         raise ctx.fail(
             N_(
                 "%(file)s: with qr_arrangement = \"centre-row\", the QR boxes of panel '%(panel)s' "
-                "must run left to right by slot, evenly spaced"
+                "must run left to right by slot, evenly spaced, row after row"
             ),
             panel=panel,
         )
@@ -72,6 +89,14 @@ def check_card(ctx: Context, layout: Layout) -> None:
             _check_centre_row(ctx, panel.name, sorted(qrs, key=lambda e: e.slot))
     if not layout.qr_elements:
         raise ctx.fail(N_("%(file)s: the layout has no QR box: a review card needs at least one"))
+    if layout.standing:
+        withheld = sorted(layout.printed_variables & STANDING_WITHHELD)
+        if withheld:
+            raise ctx.fail(
+                N_("%(file)s: a standing piece prints no offer, code or expiry date, but the layout uses {%(name)s}"),
+                name=withheld[0],
+            )
+        return
     texts = [e for p in layout.panels for e in p.elements if isinstance(e, TextElement)]
     if not any("code" in e.text.variables for e in texts):
         raise ctx.fail(N_("%(file)s: the layout never prints {code}: every card needs its redemption code"))

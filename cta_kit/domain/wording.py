@@ -21,6 +21,12 @@ class Wording:
     thank_you_offer: str  # unconditional: everyone gets it with the card
     private_feedback_offer: str  # rewards feedback given to the restaurant itself
     offer_validity: str  # printed under the offer; {date} is the last day, written out
+    code_label: str  # names the card's code when the card has no offer
+    offer_code_label: str  # names it when the code claims the offer
+
+    def code_label_for(self, has_offer: bool) -> str:
+        """What the printed code is for: the offer, or just this card."""
+        return self.offer_code_label if has_offer else self.code_label
 
     def example_offer(self, offer_kind: str) -> str:
         """The example offer text for an offer kind ("" for "none")."""
@@ -42,6 +48,8 @@ _WORDING = {
             "un dessert vous attend à votre prochaine visite."
         ),
         offer_validity="Offre valable jusqu’au {date}",
+        code_label="Votre code",
+        offer_code_label="Code de votre offre",
     ),
     "en": Wording(
         language="en",
@@ -54,6 +62,8 @@ _WORDING = {
             "your next dessert is on us."
         ),
         offer_validity="Offer valid until {date}",
+        code_label="Your code",
+        offer_code_label="Your offer code",
     ),
 }
 

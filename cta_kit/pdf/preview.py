@@ -26,6 +26,7 @@ def _n(value: float) -> str:
 
 def render_card_svg(layout: Layout, card: CardContent) -> str:
     check_card(layout, card)
+    layout = layout.fitted_to(len(card.qr_items))
     width, height = layout.card_width_mm, layout.card_height_mm
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '

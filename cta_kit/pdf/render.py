@@ -89,6 +89,9 @@ def render_cards(
                 progress(done, len(cards))
         notes = [note for _, painter in painters.values() for note in painter.notes]
     else:
+        counts = {len(card.qr_items) for card in cards}
+        if len(counts) == 1:  # a batch: every card features the same sites
+            layout = layout.fitted_to(counts.pop())
         painter = CardPainter(canvas, layout, cards)
         origins = layout.card_origins_mm()
         for first in range(0, len(cards), layout.cards_per_page):

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import insert, select
@@ -20,6 +20,7 @@ from ..domain.cards import (
     printed_link,
     validity_sentence,
 )
+from ..domain.card_text import location_line, omitted_lines
 from ..domain.codes import format_code, new_code
 from ..domain.errors import DomainError
 from ..domain.i18n import Message, N_
@@ -96,6 +97,12 @@ class CardWording:
             ends_on=source.ends_on,
         )
 
+    def for_layout(self, layout) -> CardWording:
+        """A standing piece (a table tent) stays put: it carries no offer, so no expiry either."""
+        if not layout.standing:
+            return self
+        return replace(self, offer_kind="none", offer_text="", offer_validity_days=None)
+
 
 def check_order(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> None:
     """Raise every reason print_cards would refuse the order, before anything is rendered or queued."""
@@ -124,6 +131,7 @@ def print_cards(
     ``progress(cards_drawn, total)`` follows the rendering, for a progress bar.
     """
     campaign, findings, layout, link_mode = _checked(order, user, location_id)
+    findings = findings + layout_findings(layout, campaign)
     return _print_batch(campaign, campaign.destinations, order.count, layout, link_mode, user, findings, progress)
 
 
@@ -156,7 +164,7 @@ def print_till_slip(user: User, location_id: int, destination_id: int, layout_na
 def _print_batch(campaign: Campaign, destinations, count: int, layout, link_mode: str, user: User | None,
                  findings: list[Finding], progress: Callable[[int, int], None] | None = None) -> PrintedBatch:
     printed_at = utcnow().replace(microsecond=0)
-    wording = CardWording.of(campaign)
+    wording = CardWording.of(campaign).for_layout(layout)
     expires_on = _expiry(wording, printed_at, campaign.location.timezone)
     content = _content(campaign.location, wording, destinations, link_mode, expires_on)
     destination_ids = [destination.id for destination in destinations]
@@ -267,6 +275,14 @@ def _batch(batch_id: int, user: User | None, location_id: int | None) -> CardBat
     return batch
 
 
+def layout_findings(layout, campaign: Campaign) -> list[Finding]:
+    """Warnings about what the layout leaves out of this campaign, said before anything prints."""
+    wording = CardWording.of(campaign)
+    lines = {"headline": wording.headline, "body": wording.body, "offer": wording.offer_text,
+             "presence_line": wording.presence_line}
+    return [Finding("warning", "layout_omits_line", note, "") for note in omitted_lines(layout, lines)]
+
+
 def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) -> None:
     errors: dict[str, Message] = {}
     if not 1 <= order.count <= MAX_CARDS_PER_BATCH:
@@ -317,9 +333,10 @@ def _content(location, wording: CardWording, destinations, link_mode: str, expir
             "body": wording.body,
             "offer": wording.offer_text,
             "business": location.business.name,
-            "location": location.name,
+            "location": location_line(location.business.name, location.name),
             "presence_line": wording.presence_line,
             "validity": validity_sentence(expires_on, wording.language),
+            "code_label": default_wording(wording.language).code_label_for(bool(wording.offer_text)),
         },
         "destinations": [
             {
@@ -349,6 +366,9 @@ def _batch_content(batch: CardBatch) -> dict:
     content = json.loads(batch.content)
     content["link_mode"] = batch.link_mode
     content["variables"]["offer"] = batch.offer_text
+    # Batches printed before codes were labelled: the label in the batch's language.
+    content["variables"].setdefault(
+        "code_label", default_wording(content["language"]).code_label_for(bool(batch.offer_text)))
     content["destinations"] = [
         {"position": d.position, "platform": d.platform, "label": d.label, "url": d.url, "display_url": d.display_url}
         for d in batch.destinations
@@ -413,17 +433,38 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     layout = layout_named(layout_name)
     findings = check_campaign(draft_from_input(user, location_id, data))
     by_id = {destination.id: destination for destination in location.destinations if not destination.presence_only}
-    chosen = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id][: layout.qr_slots]
+    chosen = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id]
     if not chosen:
         return "", findings, []
+    notes = _layout_notes(layout, len(chosen))
+    chosen = chosen[: layout.qr_slots]
     link_mode = data.link_mode if _public_base_url() else "direct"
     wording = CardWording.of(data)
+    notes += omitted_lines(layout, {"headline": wording.headline, "body": wording.body,
+                                    "offer": wording.offer_text, "presence_line": wording.presence_line})
+    wording = wording.for_layout(layout)
     expires_on = _expiry(wording, utcnow(), location.timezone)
     card = _card_content(_content(location, wording, chosen, link_mode, expires_on), SAMPLE_CODE)
     try:
-        return render_card_svg(layout, card), findings, legibility_notes(layout, card)
+        return render_card_svg(layout, card), findings, notes + legibility_notes(layout, card)
     except DomainError as error:
         raise ServiceError({"layout": error.message}) from None
+
+
+def _layout_notes(layout, site_count: int) -> list[Message]:
+    notes = []
+    if site_count > layout.qr_slots:
+        notes.append(Message(
+            N_("“%(layout)s” takes %(slots)s review sites and the campaign features %(count)s: the preview shows "
+               "the first %(slots)s, and printing on this layout is refused. Choose a layout with room for more, or "
+               "feature fewer sites."),
+            {"layout": layout.title, "slots": layout.qr_slots, "count": site_count}))
+    if layout.standing:
+        notes.append(Message(
+            N_("“%(layout)s” is a standing piece: it stays on the table, so it prints no offer, code or expiry date. "
+               "With tracked links, each piece's QR codes still count its scans."),
+            {"layout": layout.title}))
+    return notes
 
 
 def slip_for_destination(user: User, location_id: int, destination_id: int, layout_name: str = "thermal-80mm") -> bytes:
@@ -443,7 +484,7 @@ def slip_for_destination(user: User, location_id: int, destination_id: int, layo
     neutral = default_wording(location.language)
     wording = CardWording(destination.display_url, location.language, neutral.headline, neutral.body)
     content = _content(location, wording, [destination], "direct", None)
-    card = CardContent(variables=content["variables"] | {"code": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
+    card = CardContent(variables=content["variables"] | {"code": "", "code_label": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"],
                         created_at=destination.created_at)
     try:
