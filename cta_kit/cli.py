@@ -256,7 +256,8 @@ def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) ->
     except ServiceError as error:
         raise click.ClickException(" ".join(message.render() for message in error.errors.values())) from None
     for finding in printed.warnings:
-        click.echo(f"WARNING: {finding.message.render()} ({finding.source})", err=True)
+        source = f" ({finding.source})" if finding.source else ""
+        click.echo(f"WARNING: {finding.message.render()}{source}", err=True)
     for warning in caught:
         if isinstance(warning.message, QrLegibilityWarning):
             click.echo(f"WARNING: {warning.message}", err=True)

@@ -21,9 +21,11 @@ from sqlalchemy import select
 
 from cta_kit.domain.wording import default_wording
 from cta_kit.extensions import db
-from cta_kit.models import Card
+from cta_kit.models import Card, CardBatch
+from cta_kit.services.campaigns import CampaignInput
+from cta_kit.services.errors import ServiceError
 from cta_kit.services.layouts import available_layouts
-from cta_kit.services.printing import PrintOrder, manifest_csv, print_cards
+from cta_kit.services.printing import PrintOrder, manifest_csv, preview_card, print_cards
 from tests.conftest import add_destination_row, make_campaign
 from tests.pdf_readback import decoded_qr_codes_per_page
 
@@ -124,3 +126,26 @@ def _keep_picture(pdf: bytes, name: str) -> None:
         target = Path(folder) / name
         subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(source), str(target)],
                        check=True)
+
+
+def test_the_editor_says_when_a_layout_takes_fewer_sites_and_that_a_tent_stands(bistro):
+    world, sites = bistro
+    wording = default_wording("fr")
+    data = CampaignInput(
+        name="Tables", language="fr", headline=wording.headline, body=wording.body,
+        destination_ids=tuple(site.id for site in sites), presence_line=wording.presence_line,
+        offer_kind="thank_you", offer_text=OFFER["fr"], offer_validity_days=30,
+    )
+    _, _, notes = preview_card(world.owner, world.location.id, data, "business-card-10up-a4")
+    assert "takes 3 review sites and the campaign features 4" in notes[0].render()
+    svg, _, notes = preview_card(world.owner, world.location.id, data, "table-tent-a6-from-a5")
+    assert [note for note in notes if "is a standing piece" in note.render()]
+    assert OFFER["fr"] not in svg and wording.offer_code_label not in svg
+
+    campaign = _campaign(world, sites, "fr")
+    with pytest.raises(ServiceError) as refused:
+        print_cards(PrintOrder(campaign.id, 1, "business-card-10up-a4"))
+    assert "has room for 3 QR codes and the campaign features 4" in refused.value.errors["layout"].render()
+    tent = print_cards(PrintOrder(campaign.id, 1, "table-tent-a6-from-a5"))
+    batch = db.session.get(CardBatch, tent.batch_id)
+    assert (batch.offer_kind, batch.offer_text, batch.offer_expires_on, batch.card_count) == ("none", "", None, 1)
