@@ -71,6 +71,36 @@ def _check_centre_row(ctx: Context, panel: str, qrs: list[QrElement]) -> None:
         )
 
 
+def _check_growth_room(ctx: Context, layout: Layout, panel: Panel, qrs: list[QrElement]) -> None:
+    """Codes that grow keep to the band below their row, which nothing else may use."""
+    grow_to = layout.qr_max_size
+    if layout.qr_arrangement != "centre-row":
+        raise ctx.fail(N_("%(file)s: qr_max_size needs qr_arrangement = \"centre-row\""))
+    for row in qr_rows(qrs):
+        if grow_to + EPSILON < row[0].size:
+            raise ctx.fail(
+                N_("%(file)s: qr_max_size %(max)s mm is smaller than QR box '%(name)s'"),
+                max=mm(grow_to), name=row[0].name,
+            )
+        left = min(e.extent[0] for e in row) - (grow_to - row[0].size) / 2
+        right = max(e.extent[2] for e in row) + (grow_to - row[0].size) / 2
+        top, bottom = row[0].y, row[0].y + grow_to + row[0].caption_height
+        if bottom > panel.height + EPSILON or left < -EPSILON or right > panel.width + EPSILON:
+            raise ctx.fail(
+                N_("%(file)s: QR codes grown to %(max)s mm would leave panel '%(panel)s'"),
+                max=mm(grow_to), panel=panel.name,
+            )
+        for element in panel.elements:
+            if isinstance(element, QrElement):
+                continue
+            e_left, e_top, e_right, e_bottom = element.extent
+            if e_top < bottom - EPSILON and e_bottom > top + EPSILON and e_left < right and e_right > left:
+                raise ctx.fail(
+                    N_("%(file)s: element '%(name)s' is in the room QR codes grow into (up to %(max)s mm)"),
+                    name=element.name, max=mm(grow_to),
+                )
+
+
 def check_card(ctx: Context, layout: Layout) -> None:
     card = (layout.card_width_mm, layout.card_height_mm)
     for panel in layout.panels:
@@ -87,6 +117,8 @@ def check_card(ctx: Context, layout: Layout) -> None:
             )
         if layout.qr_arrangement == "centre-row" and len(qrs) > 1:
             _check_centre_row(ctx, panel.name, sorted(qrs, key=lambda e: e.slot))
+        if layout.qr_max_size is not None and qrs:
+            _check_growth_room(ctx, layout, panel, qrs)
     if not layout.qr_elements:
         raise ctx.fail(N_("%(file)s: the layout has no QR box: a review card needs at least one"))
     if layout.standing:

@@ -339,6 +339,7 @@ def load_layout(path: str | Path) -> Layout:
     chars = card.integer("qr_payload_chars", DEFAULT_QR_PAYLOAD_CHARS, high=1000)
     arrangement = card.string("qr_arrangement", "fixed", ("fixed", "centre-row"))
     standing = card.boolean("standing", False)
+    qr_max_size = card.number("qr_max_size", positive=True) if "qr_max_size" in card.data else None
     card_w = card.number("width", positive=True)
     if roll and card.data.get("height") == "auto":
         card.read.add("height")
@@ -384,6 +385,7 @@ def load_layout(path: str | Path) -> Layout:
         panels=panels,
         warnings=tuple(ctx.warnings),
         standing=standing,
+        qr_max_size=qr_max_size,
     )
     check_card(ctx, layout)
     check_margins(ctx, layout)

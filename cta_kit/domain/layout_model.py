@@ -231,6 +231,7 @@ class Layout:
     panels: tuple[Panel, ...]
     warnings: tuple[Message, ...] = ()
     standing: bool = False  # a tent, poster or sticker that stays put: no offer, code or expiry
+    qr_max_size: float | None = None  # "centre-row": codes grow into a row's free room up to this
 
     @property
     def printed_variables(self) -> frozenset[str]:
@@ -320,31 +321,44 @@ class Layout:
         return replace(self, panels=(replace(panel, elements=tuple(elements)),))
 
     def qr_positions(self, panel: Panel, count: int) -> dict[int, tuple[float, float]]:
-        """Where each slot's code goes on a card with `count` destinations.
+        """Where each slot's code goes (its top-left corner) on a card with `count` destinations."""
+        return {slot: (box.x, box.y) for slot, box in self.qr_places(panel, count).items()}
+
+    def qr_places(self, panel: Panel, count: int) -> dict[int, QrElement]:
+        """Each slot's QR box as printed on a card with `count` destinations: moved, maybe grown.
 
         "fixed": each slot where the file puts it, unused slots left blank.
         "centre-row": slots fill the rows in order; the codes of a row keep the file's spacing,
         centred on it, so one destination sits in the middle instead of leaving two holes. On a
         sheet, rows left empty give their room to the rows in use, which move down to the middle
-        (a roll's slip cuts empty rows out instead).
+        (a roll's slip cuts empty rows out instead). With `qr_max_size`, the codes of a row grow
+        into the room the row leaves them, up to that size, centred in the band kept for them.
         """
         boxes = sorted((e for e in panel.elements if isinstance(e, QrElement)), key=lambda e: e.slot)
         present = [e for e in boxes if e.slot <= count]
-        if self.qr_arrangement == "fixed" or not present or len(present) == len(boxes):
-            return {e.slot: (e.x, e.y) for e in present}
+        if self.qr_arrangement == "fixed" or not present:
+            return {e.slot: e for e in present}
+        if len(present) == len(boxes) and self.qr_max_size is None:
+            return {e.slot: e for e in present}
         rows = qr_rows(boxes)
         used = [row for row in rows if row[0].slot <= count]
         shift = 0.0 if self.is_roll else (rows[-1][0].y - used[-1][0].y) / 2
-        positions = {}
+        places = {}
         for row in used:
             shown = [e for e in row if e.slot <= count]
-            if len(shown) == len(row):
-                positions.update({e.slot: (e.x, e.y + shift) for e in row})
-                continue
-            pitch = (row[-1].x - row[0].x) / (len(row) - 1)
-            first = (row[0].x + row[-1].x) / 2 - pitch * (len(shown) - 1) / 2
-            positions.update({e.slot: (first + i * pitch, e.y + shift) for i, e in enumerate(shown)})
-        return positions
+            size = row[0].size
+            gap = (row[-1].x - row[0].x) / (len(row) - 1) - size if len(row) > 1 else 0.0
+            grown = size
+            if self.qr_max_size is not None:
+                span = row[-1].x + size - row[0].x
+                grown = max(size, min(self.qr_max_size, (span - gap * (len(shown) - 1)) / len(shown)))
+            pitch = grown + gap
+            first = (row[0].x + row[-1].x + size) / 2 - (pitch * (len(shown) - 1) + grown) / 2
+            top = row[0].y + shift + ((self.qr_max_size - grown) / 2 if self.qr_max_size is not None else 0.0)
+            for i, e in enumerate(shown):
+                places[e.slot] = replace(e, x=first + i * pitch, y=top, size=grown,
+                                         caption_width=e.caption_width + grown - size)
+        return places
 
 
 def qr_rows(boxes: list[QrElement]) -> list[list[QrElement]]:

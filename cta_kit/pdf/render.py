@@ -161,8 +161,8 @@ def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
     """What the renderer would warn about this card's QR codes (too-small ones raise QrTooSmall)."""
     check_card(layout, card)
     notes: list[Message] = []
-    for element in layout.qr_elements:
-        if element.slot <= len(card.qr_items):
+    for panel in layout.panels:
+        for element in layout.qr_places(panel, len(card.qr_items)).values():
             symbol = qrcodes.encode(card.qr_items[element.slot - 1].url)
             note = qrcodes.check_module_size(symbol, element.size, card.qr_items[element.slot - 1].label)
             if note and note not in notes:

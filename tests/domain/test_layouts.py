@@ -483,3 +483,25 @@ def test_load_layouts_stops_at_a_broken_file(tmp_path):
     write(tmp_path, edit(("rows = 5", "rows = 6")), "b-broken.toml")
     with pytest.raises(LayoutError, match="b-broken.toml: cards are 33.0 mm too tall"):
         load_layouts(tmp_path)
+
+
+def test_codes_grow_into_the_room_fewer_sites_leave_on_a_tent(layouts):
+    layout = layouts["table-tent-a6-from-a5"]
+    front = layout.panels[1]
+    four = layout.qr_places(front, 4)
+    assert {box.size for box in four.values()} == {31} and {box.y for box in four.values()} == {30 + (40 - 31) / 2}
+    two = layout.qr_places(front, 2)
+    assert [box.size for box in two.values()] == [40, 40] and {box.y for box in two.values()} == {30}
+    assert two[2].x - (two[1].x + 40) == pytest.approx(2)  # the file's gap between codes
+    assert (two[1].x + two[2].x + 40) / 2 == pytest.approx(74)  # centred on the face
+
+
+def test_nothing_may_sit_where_codes_grow(tmp_path):
+    source = (LAYOUT_DIR / "table-tent-a6-from-a5.toml").read_text(encoding="utf-8")
+    path = tmp_path / "tent.toml"
+    path.write_text(source.replace("qr_max_size = 40", "qr_max_size = 47"), encoding="utf-8")
+    with pytest.raises(LayoutError) as error:
+        load_layout(path)
+    assert error.value.message.render() == (
+        "tent.toml: element 'back_presence' is in the room QR codes grow into (up to 47.0 mm)"
+    )

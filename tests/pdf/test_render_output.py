@@ -55,12 +55,13 @@ def placed_codes(layout, page_cards):
     placed = []
     for (card_x, card_y), card in zip(layout.card_origins_mm(), page_cards):
         for panel in layout.panels:
-            positions = layout.qr_positions(panel, len(card.qr_items))
+            places = layout.qr_places(panel, len(card.qr_items))  # moved and grown for this many codes
             for element in panel.elements:
-                if isinstance(element, QrElement) and element.slot in positions:
+                if isinstance(element, QrElement) and element.slot in places:
                     url = card.qr_items[element.slot - 1].url
-                    quiet = QR_QUIET_ZONE_MODULES * element.size / encode(url).modules_with_quiet_zone
-                    x, y = positions[element.slot]
+                    placed_box = places[element.slot]
+                    quiet = QR_QUIET_ZONE_MODULES * placed_box.size / encode(url).modules_with_quiet_zone
+                    x, y = placed_box.x, placed_box.y
                     u, v = x + quiet, y + quiet
                     if panel.rotation == 180:  # the symbol's own top-left, turned about the panel's centre
                         u, v = panel.width - u, panel.height - v
