@@ -213,7 +213,8 @@ def layouts_command() -> None:
         sheet = f"roll {width:g} mm" if layout.is_roll else f"sheet {width:g} x {height:g} mm"
         click.echo(
             f"{layout.name:24} {layout.card_width_mm:g} x {layout.card_height_mm:g} mm, "
-            f"{layout.cards_per_page} per page, {sheet}, up to {layout.qr_slots} QR codes  - {layout.title}"
+            f"{layout.cards_per_page} per page, {sheet}, up to {layout.qr_slots} QR codes"
+            f"{', standing piece (no offer, code or expiry)' if layout.standing else ''}  - {layout.title}"
         )
 
 

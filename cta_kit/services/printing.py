@@ -280,7 +280,7 @@ def layout_findings(layout, campaign: Campaign) -> list[Finding]:
     wording = CardWording.of(campaign)
     lines = {"headline": wording.headline, "body": wording.body, "offer": wording.offer_text,
              "presence_line": wording.presence_line}
-    return [Finding("warning", "layout_omits_line", note, "") for note in omitted_lines(layout, lines)]
+    return _warnings(omitted_lines(layout, lines), "layout_omits_line")
 
 
 def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str) -> None:
@@ -423,8 +423,9 @@ def _filename(batch: CardBatch) -> str:
 SAMPLE_CODE = "KG65MF8F547"
 
 
-def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding], list[Message]]:
-    """The editor's live preview of one card, the policy findings, and printing notes (QR legibility),
+def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding], list[Finding]]:
+    """The editor's live preview of one card, the policy findings, and what printing on this layout
+    means (warnings: sites or lines it leaves out, QR legibility; information: a standing piece),
     for a form not yet saved."""
     from ..pdf.preview import render_card_svg
     from .campaigns import draft_from_input
@@ -440,30 +441,34 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     chosen = chosen[: layout.qr_slots]
     link_mode = data.link_mode if _public_base_url() else "direct"
     wording = CardWording.of(data)
-    notes += omitted_lines(layout, {"headline": wording.headline, "body": wording.body,
-                                    "offer": wording.offer_text, "presence_line": wording.presence_line})
+    notes += _warnings(omitted_lines(layout, {"headline": wording.headline, "body": wording.body,
+                                              "offer": wording.offer_text, "presence_line": wording.presence_line}))
     wording = wording.for_layout(layout)
     expires_on = _expiry(wording, utcnow(), location.timezone)
     card = _card_content(_content(location, wording, chosen, link_mode, expires_on), SAMPLE_CODE)
     try:
-        return render_card_svg(layout, card), findings, notes + legibility_notes(layout, card)
+        return render_card_svg(layout, card), findings, notes + _warnings(legibility_notes(layout, card))
     except DomainError as error:
         raise ServiceError({"layout": error.message}) from None
 
 
-def _layout_notes(layout, site_count: int) -> list[Message]:
+def _warnings(messages: list[Message], code: str = "layout") -> list[Finding]:
+    return [Finding("warning", code, message, "") for message in messages]
+
+
+def _layout_notes(layout, site_count: int) -> list[Finding]:
     notes = []
     if site_count > layout.qr_slots:
-        notes.append(Message(
+        notes.append(Finding("warning", "layout_too_few_slots", Message(
             N_("“%(layout)s” takes %(slots)s review sites and the campaign features %(count)s: the preview shows "
                "the first %(slots)s, and printing on this layout is refused. Choose a layout with room for more, or "
                "feature fewer sites."),
-            {"layout": layout.title, "slots": layout.qr_slots, "count": site_count}))
+            {"layout": layout.title, "slots": layout.qr_slots, "count": site_count}), ""))
     if layout.standing:
-        notes.append(Message(
+        notes.append(Finding("info", "standing_piece", Message(
             N_("“%(layout)s” is a standing piece: it stays on the table, so it prints no offer, code or expiry date. "
                "With tracked links, each piece's QR codes still count its scans."),
-            {"layout": layout.title}))
+            {"layout": layout.title}), ""))
     return notes
 
 

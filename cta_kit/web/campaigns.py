@@ -133,7 +133,7 @@ def preview(location_id: int):
             {"severity": f.severity, "message": translate(f.message), "source": f.source, "field": _("%(field)s:", field=labels[f.field]) if labels.get(f.field) else ""}
             for f in findings
         ]
-        + [{"severity": "warning", "message": translate(note), "source": ""} for note in notes],
+        + [{"severity": note.severity, "message": translate(note.message), "source": ""} for note in notes],
     )
 
 

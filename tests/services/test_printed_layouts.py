@@ -137,9 +137,11 @@ def test_the_editor_says_when_a_layout_takes_fewer_sites_and_that_a_tent_stands(
         offer_kind="thank_you", offer_text=OFFER["fr"], offer_validity_days=30,
     )
     _, _, notes = preview_card(world.owner, world.location.id, data, "business-card-10up-a4")
-    assert "takes 3 review sites and the campaign features 4" in notes[0].render()
+    assert notes[0].severity == "warning"
+    assert "takes 3 review sites and the campaign features 4" in notes[0].message.render()
     svg, _, notes = preview_card(world.owner, world.location.id, data, "table-tent-a6-from-a5")
-    assert [note for note in notes if "is a standing piece" in note.render()]
+    assert [(n.severity, n.code) for n in notes] == [("info", "standing_piece")]
+    assert "is a standing piece" in notes[0].message.render()
     assert OFFER["fr"] not in svg and wording.offer_code_label not in svg
 
     campaign = _campaign(world, sites, "fr")
