@@ -213,7 +213,8 @@ def layouts_command() -> None:
         sheet = f"roll {width:g} mm" if layout.is_roll else f"sheet {width:g} x {height:g} mm"
         click.echo(
             f"{layout.name:24} {layout.card_width_mm:g} x {layout.card_height_mm:g} mm, "
-            f"{layout.cards_per_page} per page, {sheet}, up to {layout.qr_slots} QR codes  - {layout.title}"
+            f"{layout.cards_per_page} per page, {sheet}, up to {layout.qr_slots} QR codes"
+            f"{', standing piece (no offer, code or expiry)' if layout.standing else ''}  - {layout.title}"
         )
 
 
@@ -256,7 +257,8 @@ def cards_print_command(campaign_id, count, layout, out, manifest, link_mode) ->
     except ServiceError as error:
         raise click.ClickException(" ".join(message.render() for message in error.errors.values())) from None
     for finding in printed.warnings:
-        click.echo(f"WARNING: {finding.message.render()} ({finding.source})", err=True)
+        source = f" ({finding.source})" if finding.source else ""
+        click.echo(f"WARNING: {finding.message.render()}{source}", err=True)
     for warning in caught:
         if isinstance(warning.message, QrLegibilityWarning):
             click.echo(f"WARNING: {warning.message}", err=True)

@@ -210,6 +210,9 @@ class CampaignForm(Form):
     destination_1 = SelectField(_l("First review site"), coerce=int, validate_choice=False)
     destination_2 = SelectField(_l("Second review site"), coerce=int, validate_choice=False)
     destination_3 = SelectField(_l("Third review site"), coerce=int, validate_choice=False)
+    destination_4 = SelectField(
+        _l("Fourth review site (roomy layouts only)"), coerce=int, validate_choice=False, default=0
+    )
     presence_line = StringField(_l("Presence line (optional)"), validators=[Optional(), Length(max=200)])
     offer_kind = SelectField(
         _l("Thank-you offer"),
@@ -241,11 +244,15 @@ class CampaignForm(Form):
     def set_destination_choices(self, destinations, names: dict[int, str]) -> None:
         """The location's sites that may be featured, by the names the view gives them."""
         choices = options([(0, "—")] + [(d.id, names[d.id]) for d in destinations if not d.presence_only])
-        for field in (self.destination_1, self.destination_2, self.destination_3):
+        for field in self.destination_fields:
             field.choices = choices
 
+    @property
+    def destination_fields(self) -> tuple[SelectField, ...]:
+        return (self.destination_1, self.destination_2, self.destination_3, self.destination_4)
+
     def to_input(self) -> CampaignInput:
-        chosen = (self.destination_1.data, self.destination_2.data, self.destination_3.data)
+        chosen = tuple(field.data for field in self.destination_fields)
         return CampaignInput(
             name=self.name.data or "",
             language=self.language.data,

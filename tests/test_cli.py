@@ -486,3 +486,24 @@ def test_cards_test_sheet_writes_a_layouts_sheet_with_the_locations_offset(runne
 def test_cards_test_sheet_says_what_is_wrong(runner, world, tmp_path, args, message):
     result = runner.invoke(args=["cards", "test-sheet", *args, "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and message in result.output
+
+
+def test_cards_print_warns_of_a_line_the_layout_leaves_out(runner, app, tmp_path, monkeypatch):
+    from cta_kit.domain.layouts import load_layout
+    from cta_kit.models import Campaign
+    from cta_kit.services import printing
+    from cta_kit.services.layouts import LAYOUTS_DIR
+
+    source = (LAYOUTS_DIR / "business-card-10up-a4.toml").read_text(encoding="utf-8")
+    path = tmp_path / "business-card-10up-a4.toml"
+    path.write_text(source.replace('text = "{presence_line}"', 'text = "{location}"'), encoding="utf-8")
+    monkeypatch.setattr(printing, "layout_named", lambda name, field="layout": load_layout(path))
+    runner.invoke(args=["demo"])
+    campaign = db.session.scalar(select(Campaign))
+    result = runner.invoke(args=["cards", "print", "--campaign", str(campaign.id), "--count", "1", "--layout",
+                                 "business-card-10up-a4", "--out", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "WARNING: “Business cards, 10 on A4” leaves out the presence line (“Retrouvez-nous aussi sur Yelp”): "
+        "choose another layout to print it.\n"
+    ) in result.output

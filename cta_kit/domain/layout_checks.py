@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from cta_kit.domain.i18n import N_
-from cta_kit.domain.layout_model import Element, Layout, Panel, QrElement, TextElement
+from cta_kit.domain.layout_model import (
+    STANDING_WITHHELD,
+    Element,
+    Layout,
+    Panel,
+    QrElement,
+    TextElement,
+    qr_rows,
+)
 from cta_kit.domain.layout_toml import EPSILON, Context, mm, mm_up
 
 
@@ -34,24 +42,63 @@ def _check_extent(ctx: Context, element: Element, panel: Panel, card: tuple[floa
 def _check_centre_row(ctx: Context, panel: str, qrs: list[QrElement]) -> None:
     first = qrs[0]
     for other in qrs[1:]:
-        if abs(other.y - first.y) > EPSILON or abs(other.size - first.size) > EPSILON:
+        if abs(other.size - first.size) > EPSILON:
             raise ctx.fail(
-                N_(
-                    "%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' "
-                    "must have the same y and size"
-                ),
+                N_("%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' must have the same size"),
                 a=first.name,
                 b=other.name,
             )
-    steps = [b.x - a.x for a, b in zip(qrs, qrs[1:])]
-    if any(step <= 0 or abs(step - steps[0]) > 0.01 for step in steps):
+    rows = qr_rows(qrs)
+    for above, below in zip(rows, rows[1:]):
+        if below[0].y < above[0].extent[3] - EPSILON:
+            raise ctx.fail(
+                N_(
+                    "%(file)s: with qr_arrangement = \"centre-row\", QR boxes '%(a)s' and '%(b)s' must share a "
+                    "row or sit in rows that do not overlap"
+                ),
+                a=above[0].name,
+                b=below[0].name,
+            )
+    in_order = all(a[-1].y < b[0].y for a, b in zip(rows, rows[1:]))
+    steps = [b.x - a.x for row in rows for a, b in zip(row, row[1:])]
+    if not in_order or any(step <= 0 or abs(step - steps[0]) > 0.01 for step in steps):
         raise ctx.fail(
             N_(
                 "%(file)s: with qr_arrangement = \"centre-row\", the QR boxes of panel '%(panel)s' "
-                "must run left to right by slot, evenly spaced"
+                "must run left to right by slot, evenly spaced, row after row"
             ),
             panel=panel,
         )
+
+
+def _check_growth_room(ctx: Context, layout: Layout, panel: Panel, qrs: list[QrElement]) -> None:
+    """Codes that grow keep to the band below their row, which nothing else may use."""
+    grow_to = layout.qr_max_size
+    if layout.qr_arrangement != "centre-row":
+        raise ctx.fail(N_("%(file)s: qr_max_size needs qr_arrangement = \"centre-row\""))
+    for row in qr_rows(qrs):
+        if grow_to + EPSILON < row[0].size:
+            raise ctx.fail(
+                N_("%(file)s: qr_max_size %(max)s mm is smaller than QR box '%(name)s'"),
+                max=mm(grow_to), name=row[0].name,
+            )
+        left = min(e.extent[0] for e in row) - (grow_to - row[0].size) / 2
+        right = max(e.extent[2] for e in row) + (grow_to - row[0].size) / 2
+        top, bottom = row[0].y, row[0].y + grow_to + row[0].caption_height
+        if bottom > panel.height + EPSILON or left < -EPSILON or right > panel.width + EPSILON:
+            raise ctx.fail(
+                N_("%(file)s: QR codes grown to %(max)s mm would leave panel '%(panel)s'"),
+                max=mm(grow_to), panel=panel.name,
+            )
+        for element in panel.elements:
+            if isinstance(element, QrElement):
+                continue
+            e_left, e_top, e_right, e_bottom = element.extent
+            if e_top < bottom - EPSILON and e_bottom > top + EPSILON and e_left < right and e_right > left:
+                raise ctx.fail(
+                    N_("%(file)s: element '%(name)s' is in the room QR codes grow into (up to %(max)s mm)"),
+                    name=element.name, max=mm(grow_to),
+                )
 
 
 def check_card(ctx: Context, layout: Layout) -> None:
@@ -70,8 +117,18 @@ def check_card(ctx: Context, layout: Layout) -> None:
             )
         if layout.qr_arrangement == "centre-row" and len(qrs) > 1:
             _check_centre_row(ctx, panel.name, sorted(qrs, key=lambda e: e.slot))
+        if layout.qr_max_size is not None and qrs:
+            _check_growth_room(ctx, layout, panel, qrs)
     if not layout.qr_elements:
         raise ctx.fail(N_("%(file)s: the layout has no QR box: a review card needs at least one"))
+    if layout.standing:
+        withheld = sorted(layout.printed_variables & STANDING_WITHHELD)
+        if withheld:
+            raise ctx.fail(
+                N_("%(file)s: a standing piece prints no offer, code or expiry date, but the layout uses {%(name)s}"),
+                name=withheld[0],
+            )
+        return
     texts = [e for p in layout.panels for e in p.elements if isinstance(e, TextElement)]
     if not any("code" in e.text.variables for e in texts):
         raise ctx.fail(N_("%(file)s: the layout never prints {code}: every card needs its redemption code"))

@@ -15,6 +15,7 @@ from typing import Any
 from cta_kit.domain.i18n import N_
 from cta_kit.domain.layout_checks import check_card, check_margins
 from cta_kit.domain.layout_model import (
+    MAX_QR_SLOTS,
     CARD_VARIABLES,
     LINE_HEIGHT,
     PT_MM,
@@ -71,6 +72,15 @@ def _template(ctx: Context, source: str, where: str, allowed: tuple[str, ...]) -
                     where=where,
                     name=field,
                 )
+        if any(character.isalpha() for character in literal):
+            raise ctx.fail(
+                N_(
+                    "%(file)s: %(where)s prints the words %(text)s: every word on a card is in the campaign's "
+                    "language, so print a variable such as {code_label} instead"
+                ),
+                where=where,
+                text=repr(literal.strip()),
+            )
         parts.append((literal, field or None))
     return Template(source, tuple(parts))
 
@@ -130,7 +140,7 @@ def _qr_element(t: Table, name: str, payload_chars: int) -> QrElement:
         x=t.number("x", signed=True),
         y=t.number("y", signed=True),
         size=size,
-        slot=t.integer("slot", high=3),
+        slot=t.integer("slot", high=MAX_QR_SLOTS),
         caption=tuple(_template(t.ctx, line, where, CARD_VARIABLES + QR_VARIABLES) for line in captions),
         caption_font_size=font_size,
         caption_min_font_size=t.number("caption_min_font_size", min(4.0, font_size), positive=True),
@@ -328,6 +338,8 @@ def load_layout(path: str | Path) -> Layout:
 
     chars = card.integer("qr_payload_chars", DEFAULT_QR_PAYLOAD_CHARS, high=1000)
     arrangement = card.string("qr_arrangement", "fixed", ("fixed", "centre-row"))
+    standing = card.boolean("standing", False)
+    qr_max_size = card.number("qr_max_size", positive=True) if "qr_max_size" in card.data else None
     card_w = card.number("width", positive=True)
     if roll and card.data.get("height") == "auto":
         card.read.add("height")
@@ -372,6 +384,8 @@ def load_layout(path: str | Path) -> Layout:
         qr_payload_chars=chars,
         panels=panels,
         warnings=tuple(ctx.warnings),
+        standing=standing,
+        qr_max_size=qr_max_size,
     )
     check_card(ctx, layout)
     check_margins(ctx, layout)

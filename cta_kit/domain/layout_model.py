@@ -11,6 +11,8 @@ from cta_kit.domain.errors import DomainError
 from cta_kit.domain.i18n import N_, Message
 
 PT_MM = 25.4 / 72
+MAX_QR_SLOTS = 4  # the review sites a campaign may feature, on the roomiest layouts
+EDGE = 1e-6  # how close to a card's edge counts as on it
 LINE_HEIGHT = 1.2  # leading as a multiple of the font size, everywhere text is laid out
 
 
@@ -41,6 +43,7 @@ VARIABLES: dict[str, Variable] = {
         ),
         Variable("offer", "card", N_("The thank-you offer, if any"), "Free coffee on your next visit"),
         Variable("code", "card", N_("The card's redemption code"), "KG65M-F8F54-7"),
+        Variable("code_label", "card", N_("What the code is for, in the campaign's language"), "Your offer code"),
         Variable("business", "card", N_("The business's name"), "Bistro Łódź"),
         Variable("location", "card", N_("The location's name or address"), "12 Market Street"),
         Variable(
@@ -54,6 +57,9 @@ VARIABLES: dict[str, Variable] = {
         Variable("short_url", "qr", N_("A short link to type by hand"), "cta.example/r/KG65M"),
     )
 }
+# What a standing piece (a tent, a poster) never prints: it stays put, so no single-use code,
+# no offer and no expiry date; its QR code still identifies the piece in tracked mode.
+STANDING_WITHHELD = frozenset({"offer", "validity", "code", "code_label"})
 CARD_VARIABLES = tuple(sorted(n for n, v in VARIABLES.items() if v.scope == "card"))
 QR_VARIABLES = tuple(sorted(n for n, v in VARIABLES.items() if v.scope == "qr"))
 
@@ -127,7 +133,7 @@ class QrElement:
     x: float
     y: float
     size: float
-    slot: int  # featured destination 1..3
+    slot: int  # featured destination 1..MAX_QR_SLOTS
     caption: tuple[Template, ...]  # lines printed under the code
     caption_font_size: float
     caption_min_font_size: float
@@ -224,6 +230,20 @@ class Layout:
     qr_payload_chars: int
     panels: tuple[Panel, ...]
     warnings: tuple[Message, ...] = ()
+    standing: bool = False  # a tent, poster or sticker that stays put: no offer, code or expiry
+    qr_max_size: float | None = None  # "centre-row": codes grow into a row's free room up to this
+
+    @property
+    def printed_variables(self) -> frozenset[str]:
+        """Every card variable some element of the layout prints (QR captions included)."""
+        names: set[str] = set()
+        for panel in self.panels:
+            for element in panel.elements:
+                if isinstance(element, TextElement):
+                    names.update(element.text.variables)
+                elif isinstance(element, QrElement):
+                    names.update(name for line in element.caption for name in line.variables)
+        return frozenset(names)
 
     @property
     def is_roll(self) -> bool:
@@ -262,45 +282,91 @@ class Layout:
         )
 
     def fitted_to(self, qr_count: int) -> Layout:
-        """A roll's slip as long as its content: the band of each unused QR box is cut out and
-        what lies below moves up, when nothing kept shares that band (codes side by side stay).
+        """The layout closed up around the QR codes a card uses: each row of unused QR boxes is
+        cut out and what lies below moves up, when nothing kept shares that band.
 
-        Sheets keep their geometry: their cards are cut from a fixed grid.
+        A roll's slip gets shorter. A sheet's card keeps its size, since it is cut from a fixed
+        grid: its content, closed up, moves down by half the room freed, so that the room goes
+        to the margins instead of leaving a band in the middle. Lines spanning the whole card
+        (cut guides) stay where they are. Cards of several panels are left as they are.
         """
-        if not self.is_roll or len(self.panels) != 1:
+        if len(self.panels) != 1:
             return self
-        elements = list(self.panels[0].elements)
-        unused = sorted((e for e in elements if isinstance(e, QrElement) and e.slot > qr_count),
-                        key=lambda e: e.y, reverse=True)
-        unused_names = {box.name for box in unused}
-        height = self.card_height_mm
-        for box in unused:  # bottom-up, so a cut never moves the boxes still to look at
-            others = [e for e in elements if e is not box]
-            band_end = min((_top(e) for e in others if _top(e) > box.y), default=height)
-            if any(_top(e) < band_end and _bottom(e) > box.y for e in others if e.name not in unused_names):
-                continue  # a kept code shares the row (centred codes keep the file's spacing)
-            shift = band_end - box.y
-            elements = [_moved_up(e, shift) if _top(e) >= band_end else e for e in others]
+        panel = self.panels[0]
+        elements = list(panel.elements)
+        frame = set() if self.is_roll else {
+            e.name for e in elements if _top(e) <= EDGE and _bottom(e) >= panel.height - EDGE
+        }
+        boxes = [e for e in elements if isinstance(e, QrElement)]
+        unused_rows = [row for row in qr_rows(boxes) if all(e.slot > qr_count for e in row)]
+        height, removed = self.card_height_mm, 0.0
+        for row in sorted(unused_rows, key=lambda r: r[0].y, reverse=True):  # bottom-up: cuts never
+            names = {box.name for box in row}  # move the rows still to look at
+            top = row[0].y
+            others = [e for e in elements if e.name not in names]
+            movable = [e for e in others if e.name not in frame]
+            band_end = min((_top(e) for e in movable if _top(e) > top), default=height)
+            if any(_top(e) < band_end and _bottom(e) > top for e in movable):
+                continue  # a kept element shares the band (centred codes keep the file's spacing)
+            shift = band_end - top
+            elements = [_moved_up(e, shift) if e.name not in frame and _top(e) >= band_end else e for e in others]
             height -= shift
-        panel = replace(self.panels[0], elements=tuple(elements), height=height)
-        return replace(self, card_height_mm=height, panels=(panel,))
+            removed += shift
+        if not removed:
+            return self
+        if self.is_roll:
+            panel = replace(panel, elements=tuple(elements), height=height)
+            return replace(self, card_height_mm=height, panels=(panel,))
+        elements = [e if e.name in frame else _moved_up(e, -removed / 2) for e in elements]
+        return replace(self, panels=(replace(panel, elements=tuple(elements)),))
 
     def qr_positions(self, panel: Panel, count: int) -> dict[int, tuple[float, float]]:
-        """Where each slot's code goes on a card with `count` destinations.
+        """Where each slot's code goes (its top-left corner) on a card with `count` destinations."""
+        return {slot: (box.x, box.y) for slot, box in self.qr_places(panel, count).items()}
+
+    def qr_places(self, panel: Panel, count: int) -> dict[int, QrElement]:
+        """Each slot's QR box as printed on a card with `count` destinations: moved, maybe grown.
 
         "fixed": each slot where the file puts it, unused slots left blank.
-        "centre-row": the codes present keep the file's spacing, centred on the row,
-        so one destination sits in the middle instead of leaving two holes.
+        "centre-row": slots fill the rows in order; the codes of a row keep the file's spacing,
+        centred on it, so one destination sits in the middle instead of leaving two holes. On a
+        sheet, rows left empty give their room to the rows in use, which move down to the middle
+        (a roll's slip cuts empty rows out instead). With `qr_max_size`, the codes of a row grow
+        into the room the row leaves them, up to that size, centred in the band kept for them.
         """
         boxes = sorted((e for e in panel.elements if isinstance(e, QrElement)), key=lambda e: e.slot)
         present = [e for e in boxes if e.slot <= count]
-        if self.qr_arrangement == "fixed" or not present or len(present) == len(boxes):
-            return {e.slot: (e.x, e.y) for e in present}
-        xs = [e.x for e in boxes]
-        pitch = (xs[-1] - xs[0]) / (len(xs) - 1)
-        middle = (xs[0] + xs[-1]) / 2
-        first = middle - pitch * (len(present) - 1) / 2
-        return {e.slot: (first + i * pitch, e.y) for i, e in enumerate(present)}
+        if self.qr_arrangement == "fixed" or not present:
+            return {e.slot: e for e in present}
+        if len(present) == len(boxes) and self.qr_max_size is None:
+            return {e.slot: e for e in present}
+        rows = qr_rows(boxes)
+        used = [row for row in rows if row[0].slot <= count]
+        shift = 0.0 if self.is_roll else (rows[-1][0].y - used[-1][0].y) / 2
+        places = {}
+        for row in used:
+            shown = [e for e in row if e.slot <= count]
+            size = row[0].size
+            gap = (row[-1].x - row[0].x) / (len(row) - 1) - size if len(row) > 1 else 0.0
+            grown = size
+            if self.qr_max_size is not None:
+                span = row[-1].x + size - row[0].x
+                grown = max(size, min(self.qr_max_size, (span - gap * (len(shown) - 1)) / len(shown)))
+            pitch = grown + gap
+            first = (row[0].x + row[-1].x + size) / 2 - (pitch * (len(shown) - 1) + grown) / 2
+            top = row[0].y + shift + ((self.qr_max_size - grown) / 2 if self.qr_max_size is not None else 0.0)
+            for i, e in enumerate(shown):
+                places[e.slot] = replace(e, x=first + i * pitch, y=top, size=grown,
+                                         caption_width=e.caption_width + grown - size)
+        return places
+
+
+def qr_rows(boxes: list[QrElement]) -> list[list[QrElement]]:
+    """QR boxes grouped by row (same y), in slot order."""
+    rows: dict[float, list[QrElement]] = {}
+    for box in sorted(boxes, key=lambda e: e.slot):
+        rows.setdefault(round(box.y, 3), []).append(box)
+    return list(rows.values())
 
 
 def _top(element: Element) -> float:

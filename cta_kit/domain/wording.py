@@ -22,6 +22,12 @@ class Wording:
     private_feedback_offer: str  # rewards feedback given to the restaurant itself
     offer_validity: str  # printed under the offer; {date} is the last day, written out
     private_feedback_caption: str  # under the QR code of the private feedback page
+    code_label: str  # names the card's code when the card has no offer
+    offer_code_label: str  # names it when the code claims the offer
+
+    def code_label_for(self, has_offer: bool) -> str:
+        """What the printed code is for: the offer, or just this card."""
+        return self.offer_code_label if has_offer else self.code_label
 
     def example_offer(self, offer_kind: str) -> str:
         """The example offer text for an offer kind ("" for "none")."""
@@ -44,6 +50,8 @@ _WORDING = {
         ),
         offer_validity="Offre valable jusqu’au {date}",
         private_feedback_caption="Écrivez-nous en privé",
+        code_label="Votre code",
+        offer_code_label="Code de votre offre",
     ),
     "en": Wording(
         language="en",
@@ -57,6 +65,8 @@ _WORDING = {
         ),
         offer_validity="Offer valid until {date}",
         private_feedback_caption="Write to us privately",
+        code_label="Your code",
+        offer_code_label="Your offer code",
     ),
 }
 

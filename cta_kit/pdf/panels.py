@@ -148,10 +148,10 @@ class CardPainter:
                 self._draw_part(panel, part, card)
             canvas.restoreState()
 
-    def _qr_positions(self, panel: Panel, count: int) -> dict:
+    def _qr_places(self, panel: Panel, count: int) -> dict:
         key = (id(panel), count)
         if key not in self._positions:
-            self._positions[key] = self.layout.qr_positions(panel, count)
+            self._positions[key] = self.layout.qr_places(panel, count)
         return self._positions[key]
 
     def _draw_part(self, panel: Panel, part: _Part, card: CardContent) -> None:
@@ -162,11 +162,12 @@ class CardPainter:
             box = (element.x * mm, height - element.y * mm, element.width * mm, element.height * mm)
             draw_text(canvas, element.text.render(card.variables), box, element.style)
         elif isinstance(element, QrElement):
-            positions = self._qr_positions(panel, len(card.qr_items))
-            if element.slot not in positions:
+            places = self._qr_places(panel, len(card.qr_items))
+            if element.slot not in places:
                 return
             item = card.qr_items[element.slot - 1]
-            x, y = positions[element.slot]
+            element = places[element.slot]  # moved, maybe grown, for this many codes
+            x, y = element.x, element.y
             if part.caption_line is None:
                 symbol = qrcodes.encode(item.url)
                 note = qrcodes.check_module_size(symbol, element.size, item.label)

@@ -26,6 +26,7 @@ def _n(value: float) -> str:
 
 def render_card_svg(layout: Layout, card: CardContent) -> str:
     check_card(layout, card)
+    layout = layout.fitted_to(len(card.qr_items))
     width, height = layout.card_width_mm, layout.card_height_mm
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
@@ -37,13 +38,14 @@ def render_card_svg(layout: Layout, card: CardContent) -> str:
         if panel.rotation == 180:
             transform += f" rotate(180 {_n(panel.width / 2)} {_n(panel.height / 2)})"
         out.append(f'<g transform="{transform}">')
-        positions = layout.qr_positions(panel, len(card.qr_items))
+        places = layout.qr_places(panel, len(card.qr_items))
         for element in panel.elements:
             if isinstance(element, TextElement):
                 box = (element.x, element.y, element.width, element.height)
                 out += _text(element.text.render(card.variables), box, element.style)
-            elif isinstance(element, QrElement) and element.slot in positions:
-                out += _qr(element, card, *positions[element.slot])
+            elif isinstance(element, QrElement) and element.slot in places:
+                placed = places[element.slot]
+                out += _qr(placed, card, placed.x, placed.y)
             elif isinstance(element, LogoElement):
                 out.append(_logo(element, card.logo))
             elif isinstance(element, LineElement):

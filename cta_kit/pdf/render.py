@@ -94,6 +94,9 @@ def render_cards(
                 progress(done, len(cards))
         notes = [note for _, painter in painters.values() for note in painter.notes]
     else:
+        counts = {len(card.qr_items) for card in cards}
+        if len(counts) == 1:  # a batch: every card features the same sites
+            layout = layout.fitted_to(counts.pop())
         painter = CardPainter(canvas, layout, cards)
         origins = layout.card_origins_mm()
         for first in range(0, len(cards), layout.cards_per_page):
@@ -177,8 +180,8 @@ def legibility_notes(layout: Layout, card: CardContent) -> list[Message]:
     """What the renderer would warn about this card's QR codes (too-small ones raise QrTooSmall)."""
     check_card(layout, card)
     notes: list[Message] = []
-    for element in layout.qr_elements:
-        if element.slot <= len(card.qr_items):
+    for panel in layout.panels:
+        for element in layout.qr_places(panel, len(card.qr_items)).values():
             symbol = qrcodes.encode(card.qr_items[element.slot - 1].url)
             note = qrcodes.check_module_size(symbol, element.size, card.qr_items[element.slot - 1].label)
             if note and note not in notes:

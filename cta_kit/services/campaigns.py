@@ -16,7 +16,7 @@ from .database import write_transaction
 from .errors import NotFound, ServiceError
 from .locations import location_for
 
-MAX_FEATURED = 3
+MAX_FEATURED = 4  # the roomiest layouts take four; print refuses a layout with fewer QR boxes
 
 @dataclass(frozen=True)
 class CampaignInput:
@@ -111,7 +111,7 @@ def _apply(campaign: Campaign, location, data: CampaignInput) -> None:
     if not chosen:
         errors["destination_ids"] = Message(N_("Feature at least one review site."))
     elif len(chosen) > MAX_FEATURED:
-        errors["destination_ids"] = Message(N_("Feature at most three review sites: a card has room for three QR codes."))
+        errors["destination_ids"] = Message(N_("Feature at most four review sites: no layout has room for more QR codes."))
     elif any(destination_id not in usable for destination_id in chosen):
         errors["destination_ids"] = Message(
             N_("Choose among this location's review sites. Presence-only sites such as Yelp cannot be featured.")

@@ -22,6 +22,7 @@ from ..domain.cards import (
     printed_link,
     validity_sentence,
 )
+from ..domain.card_text import location_line, omitted_lines
 from ..domain.codes import format_code, new_code
 from ..domain.errors import DomainError
 from ..domain.i18n import Message, N_
@@ -103,6 +104,12 @@ class CardWording:
             ends_on=source.ends_on,
         )
 
+    def for_layout(self, layout) -> CardWording:
+        """A standing piece (a table tent) stays put: it carries no offer, so no expiry either."""
+        if not layout.standing:
+            return self
+        return replace(self, offer_kind="none", offer_text="", offer_validity_days=None)
+
 
 def check_order(order: PrintOrder, user: User | None = None, location_id: int | None = None) -> None:
     """Raise every reason print_cards would refuse the order, before anything is rendered or queued."""
@@ -131,6 +138,7 @@ def print_cards(
     ``progress(cards_drawn, total)`` follows the rendering, for a progress bar.
     """
     campaign, findings, layout, link_mode = _checked(order, user, location_id)
+    findings = findings + layout_findings(layout, campaign)
     return _print_batch(campaign, campaign.destinations, order.count, layout, link_mode, user, findings, progress)
 
 
@@ -163,7 +171,7 @@ def print_till_slip(user: User, location_id: int, destination_id: int, layout_na
 def _print_batch(campaign: Campaign, destinations, count: int, layout, link_mode: str, user: User | None,
                  findings: list[Finding], progress: Callable[[int, int], None] | None = None) -> PrintedBatch:
     printed_at = utcnow().replace(microsecond=0)
-    wording = CardWording.of(campaign)
+    wording = CardWording.of(campaign).for_layout(layout)
     expires_on = _expiry(wording, printed_at, campaign.location.timezone)
     content = _content(campaign.location, wording, destinations, link_mode, expires_on)
     offset = sheet_offset(campaign.location, layout)
@@ -280,12 +288,20 @@ def _batch(batch_id: int, user: User | None, location_id: int | None) -> CardBat
     return batch
 
 
+def layout_findings(layout, campaign: Campaign) -> list[Finding]:
+    """Warnings about what the layout leaves out of this campaign, said before anything prints."""
+    wording = CardWording.of(campaign)
+    lines = {"headline": wording.headline, "body": wording.body, "offer": wording.offer_text,
+             "presence_line": wording.presence_line}
+    return _warnings(omitted_lines(layout, lines), "layout_omits_line")
+
+
 def _check_order(order: PrintOrder, campaign: Campaign, layout, link_mode: str, sites: int | None = None) -> None:
     """``sites``: the review sites printed, when not all of the campaign's (a till slip has one)."""
     errors: dict[str, Message] = {}
     if not 1 <= order.count <= MAX_CARDS_PER_BATCH:
         errors["count"] = Message(N_("Print between 1 and %(max)s cards at a time."), {"max": MAX_CARDS_PER_BATCH})
-    feedback_page = campaign.offer_kind == "private_feedback"
+    feedback_page = campaign.offer_kind == "private_feedback" and not layout.standing  # a tent carries no offer
     sites = len(campaign.destinations) if sites is None else sites
     if (problem := _room_problem(layout, sites, feedback_page)) is not None:
         errors["layout"] = problem
@@ -373,9 +389,10 @@ def _content(location, wording: CardWording, destinations, link_mode: str, expir
             "body": wording.body,
             "offer": wording.offer_text,
             "business": location.business.name,
-            "location": location.name,
+            "location": location_line(location.business.name, location.name),
             "presence_line": wording.presence_line,
             "validity": validity_sentence(expires_on, wording.language),
+            "code_label": default_wording(wording.language).code_label_for(bool(wording.offer_text)),
         },
         "destinations": printed,
     }
@@ -396,6 +413,9 @@ def _batch_content(batch: CardBatch) -> dict:
     content = json.loads(batch.content)
     content["link_mode"] = batch.link_mode
     content["variables"]["offer"] = batch.offer_text
+    # Batches printed before codes were labelled: the label in the batch's language.
+    content["variables"].setdefault(
+        "code_label", default_wording(content["language"]).code_label_for(bool(batch.offer_text)))
     content["destinations"] = [
         {"position": d.position, "platform": d.platform, "label": d.label, "url": d.url, "display_url": d.display_url}
         for d in batch.destinations
@@ -453,8 +473,9 @@ def _filename(batch: CardBatch) -> str:
 SAMPLE_CODE = "KG65MF8F547"
 
 
-def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding], list[Message]]:
-    """The editor's live preview of one card, the policy findings, and printing notes (QR legibility),
+def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[str, list[Finding], list[Finding]]:
+    """The editor's live preview of one card, the policy findings, and what printing on this layout
+    means (warnings: sites or lines it leaves out, QR legibility; information: a standing piece),
     for a form not yet saved."""
     from ..pdf.preview import render_card_svg
     from .campaigns import draft_from_input
@@ -464,19 +485,24 @@ def preview_card(user: User, location_id: int, data, layout_name: str) -> tuple[
     findings = check_campaign(draft_from_input(user, location_id, data))
     by_id = {destination.id: destination for destination in location.destinations if not destination.presence_only}
     wanted = [by_id[i] for i in dict.fromkeys(data.destination_ids) if i in by_id]
-    chosen = wanted[: layout.qr_slots]
-    if not chosen:
+    if not wanted:
         return "", findings, []
+    notes = _layout_notes(layout, len(wanted))
+    chosen = wanted[: layout.qr_slots]
     link_mode = data.link_mode if _public_base_url() else "direct"
     wording = CardWording.of(data)
-    notes = _feedback_notes(layout, len(wanted), wording)
-    if notes:
+    notes += _warnings(omitted_lines(layout, {"headline": wording.headline, "body": wording.body,
+                                              "offer": wording.offer_text, "presence_line": wording.presence_line}))
+    wording = wording.for_layout(layout)
+    feedback_notes = _feedback_notes(layout, len(wanted), wording)
+    if feedback_notes:
         # The card as it would print without the feedback page, whose problem the notes say.
         wording = replace(wording, offer_kind="thank_you")
+    notes += _warnings(feedback_notes, "feedback_page")
     expires_on = _expiry(wording, utcnow(), location.timezone)
     card = _card_content(_content(location, wording, chosen, link_mode, expires_on), SAMPLE_CODE)
     try:
-        return render_card_svg(layout, card), findings, notes + legibility_notes(layout, card)
+        return render_card_svg(layout, card), findings, notes + _warnings(legibility_notes(layout, card))
     except DomainError as error:
         raise ServiceError({"layout": error.message}) from None
 
@@ -489,6 +515,26 @@ def _feedback_notes(layout, sites: int, wording: CardWording) -> list[Message]:
         return [FEEDBACK_NEEDS_ADDRESS]
     problem = _room_problem(layout, sites, True)
     return [problem] if problem is not None else []
+
+
+def _warnings(messages: list[Message], code: str = "layout") -> list[Finding]:
+    return [Finding("warning", code, message, "") for message in messages]
+
+
+def _layout_notes(layout, site_count: int) -> list[Finding]:
+    notes = []
+    if site_count > layout.qr_slots:
+        notes.append(Finding("warning", "layout_too_few_slots", Message(
+            N_("“%(layout)s” takes %(slots)s review sites and the campaign features %(count)s: the preview shows "
+               "the first %(slots)s, and printing on this layout is refused. Choose a layout with room for more, or "
+               "feature fewer sites."),
+            {"layout": layout.title, "slots": layout.qr_slots, "count": site_count}), ""))
+    if layout.standing:
+        notes.append(Finding("info", "standing_piece", Message(
+            N_("“%(layout)s” is a standing piece: it stays on the table, so it prints no offer, code or expiry date. "
+               "With tracked links, each piece's QR codes still count its scans."),
+            {"layout": layout.title}), ""))
+    return notes
 
 
 def slip_for_destination(user: User, location_id: int, destination_id: int, layout_name: str = "thermal-80mm") -> bytes:
@@ -508,7 +554,7 @@ def slip_for_destination(user: User, location_id: int, destination_id: int, layo
     neutral = default_wording(location.language)
     wording = CardWording(destination.display_url, location.language, neutral.headline, neutral.body)
     content = _content(location, wording, [destination], "direct", None)
-    card = CardContent(variables=content["variables"] | {"code": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
+    card = CardContent(variables=content["variables"] | {"code": "", "code_label": ""}, qr_items=_card_content(content, SAMPLE_CODE).qr_items)
     info = DocumentInfo(title=content["title"], author=content["author"], subject=content["subject"],
                         created_at=destination.created_at)
     try:

@@ -14,6 +14,7 @@ from ..forms import CampaignForm, PrintForm, apply_service_errors
 from ..services import campaigns as service
 from ..services import print_jobs, printing
 from ..services.errors import ServiceError
+from ..services.layouts import available_layouts
 from ..services.locations import location_for
 from ..services.print_choice import layout_to_offer
 from ..services.public_address import public_base_url
@@ -52,7 +53,8 @@ def create(location_id: int):
     form = _editor_form(location, language=location.language, headline=wording.headline, body=wording.body)
     if not form.is_submitted():
         usable = [d for d in location.destinations if not d.presence_only]
-        for field, destination in zip((form.destination_1, form.destination_2, form.destination_3), usable):
+        # Three by default: every layout takes three; a fourth is the owner's choice.
+        for field, destination in zip(form.destination_fields[:3], usable):
             field.data = destination.id
         if any(d.presence_only for d in location.destinations):
             form.presence_line.data = wording.presence_line
@@ -74,7 +76,7 @@ def edit(location_id: int, campaign_id: int):
     campaign = service.campaign_for(current_user, location_id, campaign_id)
     form = _editor_form(campaign.location, obj=campaign)
     if not form.is_submitted():
-        for field, destination in zip((form.destination_1, form.destination_2, form.destination_3), campaign.destinations):
+        for field, destination in zip(form.destination_fields, campaign.destinations):
             field.data = destination.id
     if form.validate_on_submit():
         try:
@@ -104,6 +106,7 @@ def _render_editor(location, form: CampaignForm, campaign):
         batches=batch_rows(batches, location),
         jobs=jobs,
         public_base_url=public_base_url(),
+        roomy_layouts=[_(layout.title) for layout in available_layouts().values() if layout.qr_slots >= 4],
     )
 
 
@@ -130,7 +133,7 @@ def preview(location_id: int):
             {"severity": f.severity, "message": translate(f.message), "source": f.source, "field": _("%(field)s:", field=labels[f.field]) if labels.get(f.field) else ""}
             for f in findings
         ]
-        + [{"severity": "warning", "message": translate(note), "source": ""} for note in notes],
+        + [{"severity": note.severity, "message": translate(note.message), "source": ""} for note in notes],
     )
 
 

@@ -39,6 +39,8 @@ def translate(message: Message) -> str:
     params = {
         name: format_decimal(value) if isinstance(value, float) else value for name, value in message.params.items()
     }
+    if isinstance(params.get("layout"), str):  # a layout's title, which the catalogue translates
+        params["layout"] = gettext(params["layout"])
     return gettext(message.text, **params)
 
 

@@ -39,20 +39,24 @@ def test_every_shipped_layout_loads_without_warnings(layouts):
     for layout in layouts.values():
         assert layout.warnings == (), layout.name
         assert layout.title and layout.description
-        assert 1 <= layout.qr_slots <= 3
+        assert 1 <= layout.qr_slots <= 4
 
 
-def test_every_card_layout_shows_headline_body_offer_qr_and_code(layouts):
+def test_every_card_layout_shows_the_campaign_the_business_and_the_code(layouts):
     for layout in layouts.values():
-        used = {
-            name
-            for panel in layout.panels
-            for element in panel.elements
-            if hasattr(element, "text")
-            for name in element.text.variables
-        }
-        assert {"headline", "body", "offer", "code"} <= used, layout.name
-        assert layout.qr_slots == 3, layout.name
+        used = layout.printed_variables
+        assert {"headline", "body", "presence_line", "business"} <= used, layout.name
+        if layout.standing:
+            assert not used & {"offer", "validity", "code", "code_label"}, layout.name
+        else:
+            assert {"offer", "validity", "code", "code_label"} <= used, layout.name
+
+
+def test_roomy_layouts_take_four_sites_and_the_others_three(layouts):
+    slots = {name: layout.qr_slots for name, layout in layouts.items()}
+    assert slots == {"avery-5371-letter": 3, "bill-insert-3up-a4": 4, "business-card-10up-a4": 3,
+                     "table-tent-a6-from-a5": 4, "thermal-58mm": 3, "thermal-80mm": 3}
+    assert [name for name, layout in layouts.items() if layout.standing] == ["table-tent-a6-from-a5"]
 
 
 def test_business_cards(layouts):
@@ -87,7 +91,7 @@ def test_table_tent_has_two_a6_panels_one_upside_down(layouts):
     back, front = layout.panels
     assert (back.width, back.height, back.rotation) == (148, 105, 180)
     assert (front.y, front.width, front.height, front.rotation) == (105, 148, 105, 0)
-    assert layout.qr_slots == 3
+    assert layout.qr_slots == 4 and layout.standing
 
 
 @pytest.mark.parametrize("name, width, card", [("thermal-80mm", 80, 72), ("thermal-58mm", 58, 48)])
@@ -105,8 +109,8 @@ def test_centre_row_spreads_the_codes_present(layouts):
     layout = layouts["business-card-10up-a4"]
     (panel,) = layout.panels
     xs = {e.slot: e.x for e in panel.elements if isinstance(e, QrElement)}
-    assert layout.qr_positions(panel, 3) == {s: (x, 18) for s, x in xs.items()}
-    assert layout.qr_positions(panel, 1) == {1: (pytest.approx(xs[2]), 18)}
+    assert layout.qr_positions(panel, 3) == {s: (x, 19.6) for s, x in xs.items()}
+    assert layout.qr_positions(panel, 1) == {1: (pytest.approx(xs[2]), 19.6)}
     two = layout.qr_positions(panel, 2)
     middle = (two[1][0] + two[2][0]) / 2
     assert middle == pytest.approx(xs[2]) and two[2][0] - two[1][0] == pytest.approx(xs[2] - xs[1])
@@ -122,10 +126,10 @@ def test_fixed_arrangement_leaves_unused_slots_blank(layouts):
 
 
 def test_template_disappears_when_all_its_variables_are_empty(tmp_path):
-    layout = load_layout(write(tmp_path, BASE.replace('text = "{headline}"', 'text = "Offer: {offer}"')))
+    layout = load_layout(write(tmp_path, BASE.replace('text = "{headline}"', 'text = "– {offer} –"')))
     template = layout.panels[0].elements[0].text
     assert template.variables == ("offer",)
-    assert template.render({"offer": "Free coffee"}) == "Offer: Free coffee"
+    assert template.render({"offer": "Free coffee"}) == "– Free coffee –"
     assert template.render({"offer": ""}) == ""
 
 
@@ -285,13 +289,13 @@ BROKEN = [
         "unknown variable",
         edit(('"{headline}"', '"{hedline}"')),
         "bad.toml: element 'headline' uses an unknown variable {hedline}: use one of body, business, "
-        "code, headline, location, offer, presence_line, validity",
+        "code, code_label, headline, location, offer, presence_line, validity",
     ),
     (
         "format spec in a variable",
         edit(('"{headline}"', '"{headline:>10}"')),
         "bad.toml: element 'headline' uses an unknown variable {headline}: use one of body, business, "
-        "code, headline, location, offer, presence_line, validity",
+        "code, code_label, headline, location, offer, presence_line, validity",
     ),
     (
         "QR variable outside a caption",
@@ -387,7 +391,18 @@ BROKEN = [
         edit(("slot = 1", "slot = 2")),
         "bad.toml: QR slots must be numbered from 1 without gaps: found 2",
     ),
-    ("slot out of range", edit(("slot = 1", "slot = 4")), "bad.toml: element 'qr1': 'slot' must be a whole number from 1 to 3"),
+    ("slot out of range", edit(("slot = 1", "slot = 5")), "bad.toml: element 'qr1': 'slot' must be a whole number from 1 to 4"),
+    (
+        "literal words",
+        edit(('"{headline}"', '"Your code: {code}"')),
+        "bad.toml: element 'headline' prints the words 'Your code:': every word on a card is in the campaign's "
+        "language, so print a variable such as {code_label} instead",
+    ),
+    (
+        "standing piece with a code",
+        edit(("height = 55", "height = 55\nstanding = true")),
+        "bad.toml: a standing piece prints no offer, code or expiry date, but the layout uses {code}",
+    ),
     (
         "no code",
         edit(('type = "code"', 'type = "text"\ntext = "{business}"')),
@@ -409,7 +424,8 @@ BROKEN = [
                 'name = "qr2"\ntype = "qr"\nslot = 2\nx = 60\ny = 13\nsize = 22.5\n\n[[element]]\nname = "code"',
             ),
         ),
-        "bad.toml: with qr_arrangement = \"centre-row\", QR boxes 'qr1' and 'qr2' must have the same y and size",
+        "bad.toml: with qr_arrangement = \"centre-row\", QR boxes 'qr1' and 'qr2' must share a row or sit "
+        "in rows that do not overlap",
     ),
     ("overlapping panels", PANELS, "bad.toml: panels 'back' and 'front' overlap"),
     (
@@ -467,3 +483,25 @@ def test_load_layouts_stops_at_a_broken_file(tmp_path):
     write(tmp_path, edit(("rows = 5", "rows = 6")), "b-broken.toml")
     with pytest.raises(LayoutError, match="b-broken.toml: cards are 33.0 mm too tall"):
         load_layouts(tmp_path)
+
+
+def test_codes_grow_into_the_room_fewer_sites_leave_on_a_tent(layouts):
+    layout = layouts["table-tent-a6-from-a5"]
+    front = layout.panels[1]
+    four = layout.qr_places(front, 4)
+    assert {box.size for box in four.values()} == {31} and {box.y for box in four.values()} == {30 + (40 - 31) / 2}
+    two = layout.qr_places(front, 2)
+    assert [box.size for box in two.values()] == [40, 40] and {box.y for box in two.values()} == {30}
+    assert two[2].x - (two[1].x + 40) == pytest.approx(2)  # the file's gap between codes
+    assert (two[1].x + two[2].x + 40) / 2 == pytest.approx(74)  # centred on the face
+
+
+def test_nothing_may_sit_where_codes_grow(tmp_path):
+    source = (LAYOUT_DIR / "table-tent-a6-from-a5.toml").read_text(encoding="utf-8")
+    path = tmp_path / "tent.toml"
+    path.write_text(source.replace("qr_max_size = 40", "qr_max_size = 47"), encoding="utf-8")
+    with pytest.raises(LayoutError) as error:
+        load_layout(path)
+    assert error.value.message.render() == (
+        "tent.toml: element 'back_presence' is in the room QR codes grow into (up to 47.0 mm)"
+    )

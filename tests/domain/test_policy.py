@@ -213,10 +213,11 @@ def test_no_platform_is_an_error():
     assert codes(check_campaign(draft(platforms=()))) == ["no_platform"]
 
 
-def test_more_than_three_platforms_is_an_error():
-    findings = check_campaign(draft(platforms=("google", "tripadvisor", "facebook", "other")))
-    assert codes(findings) == ["too_many_platforms"]
-    assert "4" in findings[0].message.render()
+def test_four_platforms_are_allowed_and_more_is_an_error():
+    assert codes(check_campaign(draft(platforms=("google", "tripadvisor", "facebook", "other")))) == []
+    findings = check_campaign(draft(platforms=("google", "tripadvisor", "facebook", "other", "thefork")))
+    assert "too_many_platforms" in codes(findings)
+    assert "5" in next(f for f in findings if f.code == "too_many_platforms").message.render()
 
 
 def test_three_platforms_are_fine():
@@ -231,8 +232,8 @@ def test_duplicate_platform_is_an_error():
 
 def test_two_other_websites_are_two_sites_not_a_duplicate():
     assert check_campaign(draft(platforms=("google", "other", "other"))) == []
-    findings = check_campaign(draft(platforms=("google", "tripadvisor", "other", "other")))
-    assert codes(findings) == ["too_many_platforms"] and "4" in findings[0].message.render()
+    findings = check_campaign(draft(platforms=("google", "tripadvisor", "thefork", "other", "other")))
+    assert codes(findings) == ["too_many_platforms"] and "5" in findings[0].message.render()
 
 
 def test_unknown_platform_is_an_error():
@@ -281,7 +282,7 @@ def test_errors_come_first_in_a_fixed_order():
         headline="Un avis 5 étoiles ?",
         offer_text="Un café",
         offer_kind="none",
-        platforms=("thefork", "yelp", "trustpilot", "google", "google"),
+        platforms=("thefork", "yelp", "trustpilot", "google", "google", "facebook"),
         distribution="every_nth",
     )
     findings = check_campaign(messy)

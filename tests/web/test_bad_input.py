@@ -10,7 +10,7 @@ from tests.web.test_access_matrix import ROUTES, add_reviews, url_for_rule
 FIELDS = (
     "name login password password_again business_name owner_name language timezone address platform entered label "
     "role location_ids is_active current_password new_password new_password_again headline body destination_1 "
-    "destination_2 destination_3 presence_line offer_kind offer_text offer_validity_days link_mode distribution "
+    "destination_2 destination_3 destination_4 presence_line offer_kind offer_text offer_validity_days link_mode distribution "
     "every_nth starts_on ends_on layout count preview_layout next file source month review_count average_rating "
     "posted_on rating author_name text code destination_id site campaign column_posted_at column_platform "
     "column_rating column_author column_text column_reply column_replied_at column_external_id"

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..i18n import Message, N_
+from ..layout_model import MAX_QR_SLOTS
 from ..platforms import Platform, load_registry
 from .text import FoldedText
 from .wording import gating_hits, incentive_hits, positive_hits
@@ -12,7 +13,7 @@ ERROR = "error"
 WARNING = "warning"
 OFFER_KINDS = ("none", "thank_you", "private_feedback")
 DISTRIBUTIONS = ("every_customer", "every_nth")
-MAX_PLATFORMS = 3
+MAX_PLATFORMS = MAX_QR_SLOTS  # four on the roomiest layouts; a layout with fewer QR boxes refuses more
 
 FTC_465_4 = "https://www.ecfr.gov/current/title-16/chapter-I/subchapter-D/part-465/section-465.4"
 CODE_CONSOMMATION = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000032227293"
