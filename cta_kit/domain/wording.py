@@ -21,7 +21,7 @@ class Wording:
     thank_you_offer: str  # unconditional: everyone gets it with the card
     private_feedback_offer: str  # rewards feedback given to the restaurant itself
     offer_validity: str  # printed under the offer; {date} is the last day, written out
-    private_feedback_caption: str  # under the QR code of the private feedback page
+    private_feedback_caption: str  # under the QR code of the private feedback page: as short as a site's name
     code_label: str  # names the card's code when the card has no offer
     offer_code_label: str  # names it when the code claims the offer
 
@@ -49,7 +49,7 @@ _WORDING = {
             "un dessert vous attend à votre prochaine visite."
         ),
         offer_validity="Offre valable jusqu’au {date}",
-        private_feedback_caption="Écrivez-nous en privé",
+        private_feedback_caption="Message privé",
         code_label="Votre code",
         offer_code_label="Code de votre offre",
     ),
@@ -60,11 +60,11 @@ _WORDING = {
         presence_line="Find us on Yelp too",
         thank_you_offer="Thank you for your visit: this card gets you a free coffee.",
         private_feedback_offer=(
-            "Tell us privately what we could do better (the “Write to us privately” code): "
+            "Tell us privately what we could do better (the “Private message” code): "
             "your next dessert is on us."
         ),
         offer_validity="Offer valid until {date}",
-        private_feedback_caption="Write to us privately",
+        private_feedback_caption="Private message",
         code_label="Your code",
         offer_code_label="Your offer code",
     ),

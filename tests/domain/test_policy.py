@@ -232,7 +232,7 @@ def test_duplicate_platform_is_an_error():
 
 def test_two_other_websites_are_two_sites_not_a_duplicate():
     assert check_campaign(draft(platforms=("google", "other", "other"))) == []
-    findings = check_campaign(draft(platforms=("google", "tripadvisor", "thefork", "other", "other")))
+    findings = check_campaign(draft(platforms=("google", "tripadvisor", "facebook", "other", "other")))
     assert codes(findings) == ["too_many_platforms"] and "5" in findings[0].message.render()
 
 
