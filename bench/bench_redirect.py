@@ -218,35 +218,49 @@ def load(ports: dict[str, int], requests: dict[str, list[tuple]], clients: int, 
     return results
 
 
-def in_process(database: Path, instance: Path, codes: list[str], requests: int, repeat: int = 5) -> dict[str, float]:
+def in_process(database: Path, instance: Path, codes: list[str], requests: int, tap_headers: dict[str, str],
+               repeat: int = 5) -> dict[str, dict[str, float]]:
     """CPU microseconds per request through each app's WSGI callable, without HTTP (best of
-    ``repeat``, the apps alternating)."""
+    ``repeat``, the apps alternating), for tracked links and for taps."""
     from werkzeug.test import EnvironBuilder
 
     os.environ["BENCH_SQLITE_PATH"] = str(database)
+    os.environ["CTA_KIT_SECRET_KEY"] = app_config(database, instance)["SECRET_KEY"]
     from bench.minimal_redirect import app as minimal
     from cta_kit import create_app
 
     apps = {"minimal Flask": minimal, "cta-kit": create_app(app_config(database, instance))}
     paths = [f"/r/{code}/{position}" for code in codes for position in (1, 2)][:requests]
-    environs = [EnvironBuilder(path=path, headers={"User-Agent": PHONE}).get_environ() for path in paths]
+    links = [EnvironBuilder(path=path, headers={"User-Agent": PHONE}).get_environ() for path in paths]
 
-    def start_response(status, headers, exc_info=None):
-        assert status.startswith("302"), status
+    def taps(count: int) -> list[dict]:  # new keys each time: a repeated key is a cheaper request
+        environs = []
+        for _method, path, body, _headers, _expected in (tap_requests({}) * count)[:count]:
+            environs.append(EnvironBuilder(path=path, method="POST", json={**body, "key": str(uuid.uuid4())},
+                                           headers=tap_headers).get_environ())
+        return environs
 
-    def run(app, batch):
+    def run(app, batch, expected):
+        def start_response(status, headers, exc_info=None):
+            assert status.startswith(expected), status
+
         for environ in batch:
-            for _chunk in app.wsgi_app(dict(environ), start_response):
+            for _chunk in app.wsgi_app(environ, start_response):
                 pass
 
-    for app in apps.values():
-        run(app, environs[:50])
-    timings = {name: float("inf") for name in apps}
-    for _ in range(repeat):
-        for name, app in apps.items():
-            started = time.process_time()  # CPU time: the machine may be shared
-            run(app, environs)
-            timings[name] = min(timings[name], (time.process_time() - started) / len(environs) * 1e6)
+    timings = {}
+    for title, batch_of, expected in (("tracked link", lambda: [dict(e) for e in links], "302"),
+                                      ("till tap", lambda: taps(min(requests, 300)), "200")):
+        for app in apps.values():
+            run(app, batch_of()[:50], expected)
+        best = {name: float("inf") for name in apps}
+        for _ in range(repeat):
+            for name, app in apps.items():
+                batch = batch_of()
+                started = time.process_time()  # CPU time: the machine may be shared
+                run(app, batch, expected)
+                best[name] = min(best[name], (time.process_time() - started) / len(batch) * 1e6)
+        timings[title] = best
     return timings
 
 
@@ -292,8 +306,10 @@ def main() -> None:
 
         database = tmp / "in-process.sqlite3"
         shutil.copy(seed, database)
-        timings = in_process(database, tmp / "instance", codes, min(1000, len(codes) * 2))
-        print("\nin process, per request: " + ", ".join(f"{name} {us:.0f} µs" for name, us in timings.items()))
+        timings = in_process(database, tmp / "instance", codes, min(1000, len(codes) * 2), logged_in)
+        print("\nin process, CPU per request:")
+        for title, measured in timings.items():
+            print(f"  {title}: " + ", ".join(f"{name} {us:.0f} µs" for name, us in measured.items()))
 
 
 if __name__ == "__main__":

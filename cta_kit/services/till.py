@@ -14,12 +14,13 @@ from ..domain.i18n import Message, N_
 from ..domain.redemption import MAX_FAILED_PER_WINDOW
 from ..domain.till import NO_SITE_CHOICES, can_undo, day_bounds
 from ..extensions import db
-from ..models import ROLE_OWNER, ROLE_STAFF, Campaign, Location, Preference, ReviewDestination, TillSetting, User, UTCDateTime, user_locations, utcnow
-from .database import write_transaction
+from ..models import (ROLE_OWNER, ROLE_STAFF, Campaign, Location, Preference, ReviewDestination, TillSetting, User,
+                      UTCDateTime, user_locations, utcnow)
 from .accounts import SessionClaim
+from .database import write_transaction
 from .errors import NotFound, NotSignedIn, ServiceError
-from .statements import in_session
 from .locations import location_for
+from .statements import in_session
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,17 @@ _SITE_NAMED = (
 _STORED = ("id", "location_id", "platform")
 _BY_KEY = select(*(Preference.__table__.c[name] for name in _STORED)).where(
     Preference.client_key == bindparam("key", type_=String))
+_TAP_COLUMNS = ("location_id", "user_id", "created_at", "platform", "destination_id", "table_or_bill", "card_code",
+                "customer_name", "client_key")
+# Nothing is inserted, and no id returned, when the key is already stored.
+_INSERT_ONCE = {
+    dialect: insert(Preference.__table__)
+    .values({Preference.__table__.c[name]: bindparam(name, type_=Preference.__table__.c[name].type)
+             for name in _TAP_COLUMNS})
+    .on_conflict_do_nothing(index_elements=["client_key"])
+    .returning(Preference.__table__.c.id)
+    for dialect, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 _COUNT_TODAY = (
     select(Preference.platform, func.count())
     .where(Preference.location_id == _LOCATION_ID,
@@ -213,7 +225,7 @@ def _store_preference(user_id: int, location_id: int, target: _TapTarget, data: 
         "platform": target.platform, "destination_id": target.destination_id, "table_or_bill": data.table,
         "card_code": data.code, "customer_name": data.name, "client_key": data.key,
     }
-    inserted = in_session(_insert_once(db.engine.dialect.name), values)
+    inserted = in_session(_INSERT_ONCE[db.engine.dialect.name], values)
     if inserted:
         return _Stored(inserted[0][0], location_id, target.platform)
     return _already_stored(data.key)
@@ -222,24 +234,6 @@ def _store_preference(user_id: int, location_id: int, target: _TapTarget, data: 
 def _already_stored(key: str) -> _Stored | None:
     rows = in_session(_BY_KEY, {"key": key})
     return _Stored(*rows[0]) if rows else None
-
-
-def _insert_once(dialect_name: str):
-    if dialect_name not in _INSERT_ONCE:
-        insert = postgresql_insert if dialect_name == "postgresql" else sqlite_insert
-        columns = Preference.__table__.c
-        _INSERT_ONCE[dialect_name] = (
-            insert(Preference.__table__)
-            .values({columns[name]: bindparam(name, type_=columns[name].type) for name in _TAP_COLUMNS})
-            .on_conflict_do_nothing(index_elements=["client_key"])
-            .returning(columns.id)
-        )
-    return _INSERT_ONCE[dialect_name]
-
-
-_INSERT_ONCE: dict[str, object] = {}
-_TAP_COLUMNS = ("location_id", "user_id", "created_at", "platform", "destination_id", "table_or_bill", "card_code",
-                "customer_name", "client_key")
 
 
 def _tally(location_id: int, timezone_name: str) -> dict[str, int]:
