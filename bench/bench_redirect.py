@@ -124,10 +124,15 @@ def serve(target: str, database: Path, instance: Path, port: int) -> subprocess.
          "--chdir", str(ROOT), "--log-level", "warning", target],
         env=env,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            # An answer, not only an open port: gunicorn's master listens before its workers
+            # have built the app, which takes a while on a busy machine.
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            connection.close()
             return process
         except OSError:
             time.sleep(0.1)

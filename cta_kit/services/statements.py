@@ -9,6 +9,7 @@ so these statements select plain values only (ids, text, counts).
 from __future__ import annotations
 
 from ..extensions import db
+from .database import driver_connection
 
 
 class Prepared:
@@ -55,3 +56,14 @@ def in_session(statement, params: dict) -> list[tuple]:
         return prepared(statement).run(cursor, params).fetchall()
     finally:
         cursor.close()
+
+
+def committed(statement, params: dict) -> list[tuple]:
+    """Run a read on the driver's own connection, outside the session: what is committed now,
+    without the session's transaction bookkeeping."""
+    with driver_connection() as connection:
+        cursor = connection.cursor()
+        try:
+            return prepared(statement).run(cursor, params).fetchall()
+        finally:
+            cursor.close()

@@ -20,7 +20,7 @@ from .accounts import SessionClaim
 from .database import write_transaction
 from .errors import NotFound, NotSignedIn, ServiceError
 from .locations import location_for
-from .statements import in_session
+from .statements import committed, in_session
 
 
 @dataclass(frozen=True)
@@ -238,4 +238,4 @@ def _already_stored(key: str) -> _Stored | None:
 
 def _tally(location_id: int, timezone_name: str) -> dict[str, int]:
     start, end = day_bounds(local_day(utcnow(), timezone_name), timezone_name)
-    return dict(in_session(_COUNT_TODAY, {"location_id": location_id, "start": start, "end": end}))
+    return dict(committed(_COUNT_TODAY, {"location_id": location_id, "start": start, "end": end}))
