@@ -11,13 +11,13 @@ inside the half-hour window. The baseline is bench/minimal_redirect.py: the same
 insert and 302, without sessions, extensions, code checking or user-agent reading.
 Both servers run at once and the load alternates between them in short slices, so that both
 meet the same machine load (it may be shared with other work).
-Then the same requests are timed in process, without HTTP, as microseconds per request.
 The till's tap is loaded the same way: staff logged in (one session, its CSRF token in the
 header, as the till's page sends it) log a customer's site as JSON with a fresh client key each
 time. Both apps get the same session cookie and token, and the baseline does the same honest
 work by hand: it reads the signed session, checks the CSRF token, checks in one query that the
 session's user is current, active and works at the location while finding the tapped site,
 inserts once per key and answers the id with the day's tally (see bench/minimal_redirect.py).
+Then the same requests are timed in process, without HTTP, as CPU microseconds per request.
 Goal: cta-kit's throughput within 1.5x of the baseline's.
 """
 
@@ -301,8 +301,16 @@ def main() -> None:
 
         print(f"gunicorn, 2 workers each, {args.clients} clients, {args.seconds:g} s per app "
               f"in {args.slices} alternating slices")
+        baselines = {
+            "tracked link GET /r/<code>/<n>": "baseline: the same lookup, scan insert and 302 on sqlite3, "
+                                              "without sessions or extensions",
+            "till tap POST .../till/preferences": "baseline: the same session cookie and CSRF token checked by hand, "
+                                                  "one query for user, access and site, INSERT ... ON CONFLICT DO "
+                                                  "NOTHING, the day's tally, on sqlite3 without Flask-Login, "
+                                                  "Flask-WTF or SQLAlchemy",
+        }
         for title, measured in (("tracked link GET /r/<code>/<n>", results), ("till tap POST .../till/preferences", tap_results)):
-            print(f"\n{title}")
+            print(f"\n{title}\n{baselines[title]}")
             print(f"{'':16}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
             for name, result in measured.items():
                 print(f"{name:16}{result['rps']:8.0f}{result['p50']:9.2f}{result['p99']:9.2f}")
