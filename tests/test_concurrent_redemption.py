@@ -1,6 +1,6 @@
 """The same code redeemed at once from 20 tills, served by gunicorn with 4 worker processes:
-exactly one "redeemed", 19 "already_redeemed", in every round (SQLite, or PostgreSQL with
-CTA_KIT_TEST_DATABASE_URL)."""
+exactly one "redeemed", 19 "already_redeemed", in every round; the same tap sent at once from 20
+tills is stored once (SQLite, or PostgreSQL with CTA_KIT_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import select
 
 from cta_kit.extensions import db
-from cta_kit.models import Card
+from cta_kit.models import Card, Preference
 from cta_kit.services.printing import PrintOrder, print_cards
 from tests.conftest import CHEAP_ARGON2, PASSWORD
 
@@ -124,3 +124,39 @@ def test_one_code_redeemed_at_once_by_twenty_tills_succeeds_once(gunicorn, print
     db.session.commit()
     redeemed = db.session.scalars(select(Card.redeemed_at).where(Card.batch_id == batch.batch_id)).all()
     assert all(moment is not None for moment in redeemed)
+
+
+def tap(opener, url: str, body: bytes, start: threading.Barrier, results: list) -> None:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    start.wait()
+    try:
+        with opener.open(request, timeout=30) as response:
+            results.append(json.load(response)["id"])
+    except urllib.error.HTTPError as error:
+        results.append(f"HTTP {error.code}")
+    except OSError as error:
+        results.append(repr(error))
+
+
+def test_one_tap_sent_at_once_by_twenty_tills_is_stored_once(gunicorn, printed_world):
+    """A queued tap resent by several tabs at once: its key lets exactly one insert through."""
+    world = printed_world
+    url = f"{gunicorn}/locations/{world.location.id}/till/preferences"
+    openers = [logged_in_opener(gunicorn, (world.staff if i % 2 else world.owner).login) for i in range(TILLS)]
+    answers = []
+    keys = [str(uuid.uuid4()) for _ in range(5)]
+    for key in keys:
+        body = json.dumps({"platform": "google", "key": key}).encode()
+        results: list = []
+        start = threading.Barrier(TILLS)
+        threads = [threading.Thread(target=tap, args=(opener, url, body, start, results)) for opener in openers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        answers.append(results)
+    db.session.commit()
+    stored = db.session.execute(select(Preference.client_key, Preference.id).where(Preference.client_key.in_(keys))).all()
+    assert len(stored) == len(keys)
+    ids = dict(stored)
+    assert answers == [[ids[key]] * TILLS for key in keys]

@@ -24,6 +24,16 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
+class SessionClaim:
+    """Who a session cookie says is signed in, for a service to check in its own query."""
+
+    user_id: int
+    session_version: int
+    owner_within_lifetime: bool  # the session is young enough for an owner's account
+    staff_within_lifetime: bool  # ... and for a staff account
+
+
+@dataclass(frozen=True)
 class SetupInput:
     business_name: str
     owner_name: str

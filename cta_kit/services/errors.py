@@ -15,3 +15,8 @@ class ServiceError(Exception):
 
 class NotFound(Exception):
     """The thing does not exist, or belongs to a location the user cannot see: both are a 404."""
+
+
+class NotSignedIn(Exception):
+    """The session names a user who is gone, deactivated, signed out everywhere or signed in too
+    long ago: the request is answered as for a visitor who never signed in."""

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import BatchDestination, Card, Location, Scan, UTCDateTime, utcnow
 from .database import driver_connection
 from .errors import NotFound
+from .statements import prepared
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +95,11 @@ def follow_tracked_link(typed_code: str, slot: str, visit: Visit) -> str:
         statement, params = _FOR_PLATFORM, {"code": check.code, "platform": which}
     with driver_connection() as connection:
         cursor = connection.cursor()
-        row = _prepared(statement).run(cursor, params).fetchone()
+        row = prepared(statement).run(cursor, params).fetchone()
         if row is not None and visit.is_scan:
             now = utcnow()
             try:
-                _prepared(_RECORD_SCAN).run(cursor, {
+                prepared(_RECORD_SCAN).run(cursor, {
                     "card_id": row[2], "destination_id": row[0], "location_id": row[3], "now": now,
                     "since": now - REPEAT_WINDOW, "device_class": device_class(visit.user_agent),
                 })
@@ -110,46 +111,6 @@ def follow_tracked_link(typed_code: str, slot: str, visit: Visit) -> str:
     if row is None:
         raise UnknownLink(_language_of_card(check.code))
     return row[1]
-
-
-class _Prepared:
-    """A statement compiled once for the database in use and run on the driver's cursor.
-
-    The tracked link is the app's hottest path; for its two small statements, SQLAlchemy's work
-    on every execution (cache key, execution context, result wrapping) cost more than the
-    queries themselves. Parameters still go through the columns' types (UTC datetimes).
-    """
-
-    def __init__(self, statement, dialect):
-        compiled = statement.compile(dialect=dialect)
-        # Values fixed in the statement, as LIMIT 1
-        self.defaults = {key: bind.value for key, bind in compiled.binds.items() if not bind.required}
-        self.sql = compiled.string
-        self.positions = compiled.positiontup if compiled.positional else None
-        self.processors = {
-            key: processor
-            for key, bind in compiled.binds.items()
-            if (processor := bind.type.bind_processor(dialect)) is not None
-        }
-
-    def run(self, cursor, params: dict):
-        values = {
-            key: self.processors[key](value) if key in self.processors else value
-            for key, value in (self.defaults | params).items()
-        }
-        cursor.execute(self.sql, tuple(values[key] for key in self.positions) if self.positions else values)
-        return cursor
-
-
-_PREPARED: dict[tuple[int, str], _Prepared] = {}
-
-
-def _prepared(statement) -> _Prepared:
-    dialect = db.engine.dialect
-    key = (id(statement), dialect.name)
-    if key not in _PREPARED:
-        _PREPARED[key] = _Prepared(statement, dialect)
-    return _PREPARED[key]
 
 
 def _language_of_card(code: str) -> str | None:

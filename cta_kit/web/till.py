@@ -21,12 +21,13 @@ from ..domain.till import SLIP_LAYOUTS, UNDO_SECONDS, check_client_key, optional
 from ..forms import ActionForm
 from ..models import utcnow
 from ..services import printing, redemption, till as service
+from ..services.accounts import SessionClaim
 from ..services.errors import ServiceError
 from ..services.locations import location_for
 from ..services.qr_display import qr_svg
 from ..services.reports import till_activity
 from .i18n import translate
-from .security import owner_required
+from .security import claim_checked_by_service, owner_required
 
 bp = Blueprint("till", __name__, url_prefix="/locations/<int:location_id>/till")
 
@@ -49,8 +50,8 @@ def page(location_id: int):
 
 
 @bp.post("/preferences")
-@login_required
-def log_preference(location_id: int):
+@claim_checked_by_service
+def log_preference(claim: SessionClaim, location_id: int):
     body = _json_body()
     data = _parse(lambda: service.PreferenceInput(
         platform=str(body.get("platform", "")),
@@ -61,7 +62,7 @@ def log_preference(location_id: int):
         code=optional_text(body.get("code"), "code"),
         name=optional_text(body.get("name"), "name"),
     ))
-    logged = _serve(lambda: service.log_preference(current_user, location_id, data))
+    logged = _serve(lambda: service.log_preference(claim, location_id, data))
     return jsonify(id=logged.id, platform=logged.platform, tally=logged.tally)
 
 
