@@ -41,17 +41,16 @@ from ..models import (
     Location,
     Preference,
     Review,
-    ReviewMatch,
+    PreferenceTally,
     ReviewMonthCount,
+    ReviewTally,
     Scan,
+    ScanTally,
     User,
     UTCDateTime,
 )
 from .errors import NotFound
 from .locations import location_for
-
-REJECTED = "rejected"
-
 
 @dataclass(frozen=True)
 class SummaryPage:
@@ -124,9 +123,10 @@ def location_summary(location: Location, month: Month, trend_months: int = TREND
     months = months_ending(month, max(trend_months, 2))
     zone = zone_named(location.timezone)
     bounds = [month_start_utc(item, zone) for item in months] + [month_start_utc(month.next(), zone)]
-    params = {"location_id": location.id, **{f"bound{index}": bound for index, bound in enumerate(bounds)}}
+    params = {"location_id": location.id, **{f"bound{index}": bound for index, bound in enumerate(bounds)},
+              **_edge_params(months, bounds)}
     tally = _Tally(months)
-    for count in (_count_reviews, _count_reply_delays, _count_scans, _count_preferences, _count_cards, _count_matches):
+    for count in (_count_reviews, _count_reply_delays, _count_scans, _count_preferences, _count_cards):
         count(tally, params)
     _count_manual(tally, location.id, months)
     platforms = list(dict.fromkeys(destination.platform for destination in location.destinations))
@@ -152,6 +152,37 @@ def _per_month(months: int, month_select):
         month_select(literal_column(str(slot), Integer()).label("slot"), _bound(slot), _bound(slot + 1))
         for slot in range(months)
     ))
+
+
+def _per_edge(months: int, edge_select):
+    """One SELECT per month edge over the rows between the UTC and the local start of a month
+    (`edge0` to `edge{months}`, each a [start, end) in UTC, empty where the two coincide)."""
+    return union_all(*(
+        edge_select(literal_column(str(edge), Integer()).label("edge"),
+                    bindparam(f"edge{edge}_start", type_=UTCDateTime()), bindparam(f"edge{edge}_end", type_=UTCDateTime()))
+        for edge in range(months + 1)
+    ))
+
+
+def _edge_params(months: tuple[Month, ...], bounds: list[datetime]) -> dict:
+    """The UTC months the tallies are kept in, and the hours each local month takes from or gives
+    to its neighbour: in a zone ahead of UTC a local month starts before the UTC one."""
+    starts = [datetime(month.year, month.month, 1, tzinfo=timezone.utc) for month in (*months, months[-1].next())]
+    params: dict = {"utc_months": [str(month) for month in months]}
+    for edge, (local, utc) in enumerate(zip(bounds, starts)):
+        params[f"edge{edge}_start"], params[f"edge{edge}_end"] = min(local, utc), max(local, utc)
+        params[f"edge{edge}_local_first"] = local < utc
+    return params
+
+
+def _edge_moves(tally: "_Tally", params: dict, edge: int) -> list[tuple[int, int]]:
+    """Where the rows at an edge go: counted in one month's UTC tally, they belong to the other.
+
+    Rows just before a UTC month start that is later than the local one belong to the local month
+    starting at that edge (slot `edge`) but were tallied in the one before (slot `edge - 1`).
+    """
+    gain, loss = (edge, edge - 1) if params[f"edge{edge}_local_first"] else (edge - 1, edge)
+    return [(index, sign) for index, sign in ((gain, 1), (loss, -1)) if 0 <= index < len(tally.months)]
 
 
 class _Tally:
@@ -185,39 +216,61 @@ class _Tally:
 
 
 @lru_cache(maxsize=8)
-def _reviews_statement(months: int):
-    return _per_month(months, lambda slot, start, end: (
-        select(slot, Review.platform, Review.rating, func.count(), func.count(Review.replied_at))
+def _reviews_statements(months: int):
+    counted = (
+        select(ReviewTally.utc_month, ReviewTally.platform, ReviewTally.rating, ReviewTally.attribution,
+               ReviewTally.reviews, ReviewTally.replied)
+        .where(ReviewTally.location_id == LOCATION, ReviewTally.utc_month.in_(bindparam("utc_months", expanding=True)))
+    )
+    at_edges = _per_edge(months, lambda edge, start, end: (
+        select(edge, Review.platform, func.coalesce(Review.rating, 0), func.coalesce(Review.attribution, ""),
+               func.count(), func.count(Review.replied_at))
         .where(Review.location_id == LOCATION, Review.posted_at >= start, Review.posted_at < end)
-        .group_by(Review.platform, Review.rating)
+        .group_by(Review.platform, Review.rating, Review.attribution)
     ))
+    return counted, at_edges
+
+
+def _add_reviews(site: dict, rating: int, attribution: str, count: int, replied: int) -> None:
+    """Reviews of one rating (0: none) and attribution ("": none) posted that month; a review
+    attributed to a card counts once, as confirmed if the owner confirmed one of its cards."""
+    site["imported"] += count
+    site["replied"] += replied
+    if rating:
+        site["stars"][rating - 1] += count
+    if attribution:
+        site["confirmed" if attribution == CONFIRMED else "suggested"] += count
 
 
 def _count_reviews(tally: _Tally, params: dict) -> None:
-    for index, platform, rating, count, replied in db.session.execute(_reviews_statement(len(tally.months)), params):
-        site = tally.sites[index][platform]
-        site["imported"] += count
-        site["replied"] += replied
-        if rating is not None:
-            site["stars"][rating - 1] += count
+    """Reviews per UTC month from the tally, moved to local months by the rows between the edges."""
+    counted, at_edges = _reviews_statements(len(tally.months))
+    slots = {month: index for index, month in enumerate(params["utc_months"])}
+    for month, platform, rating, attribution, count, replied in db.session.execute(counted, params):
+        _add_reviews(tally.sites[slots[month]][platform], rating, attribution, count, replied)
+    for edge, platform, rating, attribution, count, replied in db.session.execute(at_edges, params):
+        for index, sign in _edge_moves(tally, params, edge):
+            _add_reviews(tally.sites[index][platform], rating, attribution, sign * count, sign * replied)
 
 
 @lru_cache(maxsize=8)
 def _reply_delays_statement(months: int):
-    return (
-        select(Review.platform, Review.posted_at, Review.replied_at)
-        .where(Review.location_id == LOCATION, Review.posted_at >= _bound(months - 2), Review.posted_at < _bound(months),
-               Review.replied_at.is_not(None))
-    )
+    return union_all(*(
+        select(literal_column(str(slot), Integer()).label("slot"), Review.platform, Review.reply_micros)
+        .where(Review.location_id == LOCATION, Review.posted_at >= _bound(slot), Review.posted_at < _bound(slot + 1),
+               Review.reply_micros.is_not(None))
+        for slot in (months - 2, months - 1)
+    ))
 
 
 def _count_reply_delays(tally: _Tally, params: dict) -> None:
-    """Each answered review's delay, for the median: the month and the one before only."""
-    last = len(tally.months) - 1
-    for platform, posted_at, replied_at in db.session.execute(_reply_delays_statement(len(tally.months)), params):
-        index = last if posted_at >= params[f"bound{last}"] else last - 1
-        # A reply stamped before its review (clock skew between exports) took no time.
-        tally.sites[index][platform]["reply_seconds"].append(max(0.0, (replied_at - posted_at).total_seconds()))
+    """Each answered review's delay, for the median: the month and the one before only.
+
+    Whole microseconds over 10**6, as ``timedelta.total_seconds()`` counts them, and 0 for a reply
+    stamped before its review (clock skew between exports): the same floats as the stamps give.
+    """
+    for index, platform, micros in db.session.execute(_reply_delays_statement(len(tally.months)), params):
+        tally.sites[index][platform]["reply_seconds"].append(micros / 10**6)
 
 
 def _count_manual(tally: _Tally, location_id: int, months: tuple[Month, ...]) -> None:
@@ -236,42 +289,67 @@ def _count_manual(tally: _Tally, location_id: int, months: tuple[Month, ...]) ->
 
 
 @lru_cache(maxsize=8)
-def _scans_statement(months: int):
-    per_code = _per_month(months, lambda slot, start, end: (
-        select(slot, Scan.batch_destination_id, func.count().label("scans"))
+def _scans_statements(months: int):
+    counted = (
+        select(ScanTally.utc_month, ScanTally.platform, ScanTally.scans)
+        .where(ScanTally.location_id == LOCATION, ScanTally.utc_month.in_(bindparam("utc_months", expanding=True)))
+    )
+    per_code = _per_edge(months, lambda edge, start, end: (
+        select(edge, Scan.batch_destination_id, func.count().label("scans"))
         .where(Scan.location_id == LOCATION, Scan.scanned_at >= start, Scan.scanned_at < end)
         .group_by(Scan.batch_destination_id)
     )).subquery()
-    return (
-        select(per_code.c.slot, BatchDestination.platform, func.sum(per_code.c.scans))
+    at_edges = (
+        select(per_code.c.edge, BatchDestination.platform, func.sum(per_code.c.scans))
         .join(BatchDestination, BatchDestination.id == per_code.c.batch_destination_id)
-        .group_by(per_code.c.slot, BatchDestination.platform)
+        .group_by(per_code.c.edge, BatchDestination.platform)
     )
+    return counted, at_edges
 
 
 def _count_scans(tally: _Tally, params: dict) -> None:
-    for index, platform, count in db.session.execute(_scans_statement(len(tally.months)), params):
-        tally.sites[index][platform]["scans"] += int(count)
+    counted, at_edges = _scans_statements(len(tally.months))
+    slots = {month: index for index, month in enumerate(params["utc_months"])}
+    for month, platform, count in db.session.execute(counted, params):
+        tally.sites[slots[month]][platform]["scans"] += count
+    for edge, platform, count in db.session.execute(at_edges, params):
+        for index, sign in _edge_moves(tally, params, edge):
+            tally.sites[index][platform]["scans"] += sign * int(count)
 
 
 @lru_cache(maxsize=8)
-def _preferences_statement(months: int):
-    return _per_month(months, lambda slot, start, end: (
-        select(slot, Preference.platform, func.count())
+def _preferences_statements(months: int):
+    counted = (
+        select(PreferenceTally.utc_month, PreferenceTally.platform, PreferenceTally.preferences)
+        .where(PreferenceTally.location_id == LOCATION,
+               PreferenceTally.utc_month.in_(bindparam("utc_months", expanding=True)))
+    )
+    at_edges = _per_edge(months, lambda edge, start, end: (
+        select(edge, Preference.platform, func.count())
         .where(Preference.location_id == LOCATION, Preference.created_at >= start, Preference.created_at < end,
                Preference.undone_at.is_(None))
         .group_by(Preference.platform)
     ))
+    return counted, at_edges
+
+
+def _add_preferences(tally: _Tally, index: int, platform: str, count: int) -> None:
+    if platform == NO_REVIEWS:
+        tally.totals[index]["no_reviews"] += count
+    elif platform == UNSAID:
+        tally.totals[index]["unsaid"] += count
+    else:
+        tally.sites[index][platform]["preferences"] += count
 
 
 def _count_preferences(tally: _Tally, params: dict) -> None:
-    for index, platform, count in db.session.execute(_preferences_statement(len(tally.months)), params):
-        if platform == NO_REVIEWS:
-            tally.totals[index]["no_reviews"] += count
-        elif platform == UNSAID:
-            tally.totals[index]["unsaid"] += count
-        else:
-            tally.sites[index][platform]["preferences"] += count
+    counted, at_edges = _preferences_statements(len(tally.months))
+    slots = {month: index for index, month in enumerate(params["utc_months"])}
+    for month, platform, count in db.session.execute(counted, params):
+        _add_preferences(tally, slots[month], platform, count)
+    for edge, platform, count in db.session.execute(at_edges, params):
+        for index, sign in _edge_moves(tally, params, edge):
+            _add_preferences(tally, index, platform, sign * count)
 
 
 @lru_cache(maxsize=8)
@@ -301,26 +379,3 @@ def _count_cards(tally: _Tally, params: dict) -> None:
         tally.totals[index]["till_slips" if is_slip else "cards_printed"] += int(count)
     for index, count in db.session.execute(redeemed, params):
         tally.totals[index]["redemptions"] += count
-
-
-@lru_cache(maxsize=8)
-def _matches_statement(months: int):
-    per_review = _per_month(months, lambda slot, start, end: (
-        select(slot, Review.platform.label("platform"),
-               func.min(ReviewMatch.status).label("status"))  # "confirmed" sorts before "suggested"
-        .join(ReviewMatch, ReviewMatch.review_id == Review.id)
-        .where(Review.location_id == LOCATION, Review.posted_at >= start, Review.posted_at < end,
-               ReviewMatch.status != REJECTED)
-        .group_by(Review.id, Review.platform)
-    )).subquery()
-    return (
-        select(per_review.c.slot, per_review.c.platform, per_review.c.status, func.count())
-        .group_by(per_review.c.slot, per_review.c.platform, per_review.c.status)
-    )
-
-
-def _count_matches(tally: _Tally, params: dict) -> None:
-    """Reviews attributed to a card, in the month the review was posted; a review counts once,
-    as confirmed when the owner confirmed one of its cards."""
-    for index, platform, status, count in db.session.execute(_matches_statement(len(tally.months)), params):
-        tally.sites[index][platform]["confirmed" if status == CONFIRMED else "suggested"] += count
