@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -148,3 +149,28 @@ def test_cta_kit_recount_summary(stored, runner):
     result = runner.invoke(args=["recount-summary"])
     assert result.exit_code == 0, result.output
     assert "0 tally rows corrected" in result.output
+
+
+def test_writers_adding_to_one_tally_at_once_lose_no_count(stored, app):
+    """Scans of one code in one month from several connections at once: every one is counted."""
+    code, location_id = db.session.execute(select(BatchDestination.id, Card.location_id).join(
+        Card, Card.batch_id == BatchDestination.batch_id)).first()
+    card_id = db.session.scalar(select(Card.id).where(Card.location_id == location_id))
+    before = tally_rows()
+    db.session.commit()
+    at = datetime(2026, 11, 15, 12, tzinfo=timezone.utc)
+
+    def scan_many(count: int) -> None:
+        with app.app_context():
+            for _ in range(count):
+                with write_transaction():
+                    db.session.execute(insert(Scan).values(card_id=card_id, batch_destination_id=code,
+                                                           location_id=location_id, scanned_at=at, device_class="phone"))
+            db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(scan_many, [25] * 4))
+    platform = db.session.scalar(select(BatchDestination.platform).where(BatchDestination.id == code))
+    key = ("scan_tally", location_id, "2026-11", platform)
+    assert tally_rows()[key][0] == before.get(key, (0,))[0] + 100
+    assert tally_rows() == counted_in_python()
