@@ -174,3 +174,19 @@ def test_writers_adding_to_one_tally_at_once_lose_no_count(stored, app):
     key = ("scan_tally", location_id, "2026-11", platform)
     assert tally_rows()[key][0] == before.get(key, (0,))[0] + 100
     assert tally_rows() == counted_in_python()
+
+
+def test_the_apps_own_writes_are_counted(printed_world, client):
+    """A customer's scan on the tracked link's driver connection, and one export imported three
+    times (the copies skipped by ON CONFLICT DO NOTHING), counted once each."""
+    from cta_kit.services.reviews import import_reviews
+    from tests.services.test_reviews import GBP_PAGE
+
+    response = client.get(f"/r/{printed_world.card_code}/1", headers={"User-Agent": "Mozilla/5.0 (iPhone)"})
+    assert response.status_code == 302
+    outcomes = [import_reviews(printed_world.location.id, GBP_PAGE) for _ in range(3)]
+    assert outcomes[0].added and not outcomes[1].added and not outcomes[2].added
+    counted = tally_rows()
+    assert counted == counted_in_python()
+    assert sum(counts[0] for key, counts in counted.items() if key[0] == "review_tally") == outcomes[0].added
+    assert sum(counts[0] for key, counts in counted.items() if key[0] == "scan_tally") == 1
