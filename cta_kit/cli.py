@@ -425,6 +425,21 @@ def summary_command(location_id: int, month: str | None, output: str, separator:
         click.echo(summary_text(summary), nl=False)
 
 
+@click.command("recount-summary")
+@with_appcontext
+def recount_summary_command() -> None:
+    """Count the summary's monthly tallies again from the reviews, scans and preferences.
+
+    The database keeps them as rows are written; recount after changing rows with its triggers
+    off (a bulk load, a repair by hand), or to check them.
+    """
+    from .services.summary_tallies import recount_tallies
+
+    recount = recount_tallies()
+    click.echo(f"Counted {recount.reviews} reviews, {recount.scans} scans and {recount.preferences} preferences;"
+               f" {recount.corrected} tally rows corrected.")
+
+
 def register_cli(app: Flask) -> None:
     for command in (
         serve_command,
@@ -439,5 +454,6 @@ def register_cli(app: Flask) -> None:
         reviews_group,
         match_command,
         summary_command,
+        recount_summary_command,
     ):
         app.cli.add_command(command)

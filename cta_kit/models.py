@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -295,7 +296,8 @@ class Card(db.Model):
     __table_args__ = (
         Index("ix_card_batch_position", "batch_id", "position"),
         Index("ix_card_printed_at", "printed_at"),
-        Index("ix_card_location_printed_at", "location_id", "printed_at"),
+        # The summary counts cards printed per batch from the index alone.
+        Index("ix_card_location_printed_at", "location_id", "printed_at", "batch_id"),
         Index("ix_card_location_redeemed_at", "location_id", "redeemed_at"),
     )
 
@@ -465,8 +467,8 @@ class Review(db.Model):
         UniqueConstraint("location_id", "platform", "fingerprint", name="uq_review_location_platform_fingerprint"),
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
         CheckConstraint("source IN ('gbp', 'csv', 'manual')", name="source"),
-        # The summary counts reviews per site, rating and reply from the index alone.
-        Index("ix_review_location_posted", "location_id", "posted_at", "platform", "rating", "replied_at"),
+        # The summary counts reviews per site, rating and attribution, and reads reply times, from the index alone.
+        Index("ix_review_location_posted", "location_id", "posted_at", "platform", "rating", "attribution", "reply_micros"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -488,6 +490,12 @@ class Review(db.Model):
     source: Mapped[str] = mapped_column(String(10))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("review_import.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept by database triggers on review_match: "confirmed" if one of its matches is, else
+    # "suggested" if one is, else None. Never written by the app.
+    attribution: Mapped[str | None] = mapped_column(String(10))
+    # Kept by a database trigger: microseconds from posting to reply (0 if stamped before), None
+    # without a reply; the summary's median reads these integers from the index.
+    reply_micros: Mapped[int | None] = mapped_column(BigInteger)
 
     destination: Mapped[ReviewDestination | None] = relationship()
 
@@ -513,6 +521,49 @@ class ReviewMonthCount(db.Model):
     average_rating: Mapped[float | None] = mapped_column(Float)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ReviewTally(db.Model):
+    """How many reviews a location has per site, rating (0: none), attribution ("": none) and
+    UTC calendar month.
+
+    The tallies are kept by database triggers (migration 0009), so every way a row is added,
+    changed or deleted counts, in the same transaction; the app only reads them. The summary
+    reads a month in the location's zone as these UTC months plus the few hours between the
+    two month edges, counted from the rows.
+    """
+
+    __tablename__ = "review_tally"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), primary_key=True)
+    utc_month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM in UTC
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rating: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attribution: Mapped[str] = mapped_column(String(10), primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    replied: Mapped[int] = mapped_column(Integer)
+
+
+class ScanTally(db.Model):
+    """How many scans a location has per site and UTC calendar month, kept by triggers on ``scan``."""
+
+    __tablename__ = "scan_tally"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), primary_key=True)
+    utc_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scans: Mapped[int] = mapped_column(Integer)
+
+
+class PreferenceTally(db.Model):
+    """How many preferences (not undone) a location logged per key and UTC month, kept by triggers."""
+
+    __tablename__ = "preference_tally"
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"), primary_key=True)
+    utc_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    preferences: Mapped[int] = mapped_column(Integer)
 
 
 class ReviewMatch(db.Model):

@@ -1,0 +1,60 @@
+"""Revision 0009 counts the reviews, scans and preferences stored before it into the summary's
+tallies, with each review's reply time and attribution, as its triggers would have."""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from cta_kit import create_app
+from cta_kit.extensions import db
+from cta_kit.models import Business, Location
+from cta_kit.services.summary import summary_for
+from cta_kit.services.summary_tallies import tally_rows
+from cta_kit.domain.summary import parse_month, summarise
+from tests.conftest import app_config, is_postgres
+from tests.services.test_summary_tallies import counted_in_python
+from tests.summary_db import stored_rows
+
+
+@pytest.fixture
+def app_at_0006(migrated_database, tmp_path):
+    url = make_url(migrated_database)
+    if is_postgres(migrated_database):
+        target = url.set(database=url.database + "_m0009")
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    else:
+        target = make_url(f"sqlite:///{tmp_path}/at0006.sqlite3")
+    app = create_app(app_config(target.render_as_string(hide_password=False), str(tmp_path / "instance")))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory, revision="0006")
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if is_postgres(migrated_database):
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrade_counts_the_rows_already_stored(app_at_0006):
+    business = Business(name="Chez Nous")
+    paris = Location(business=business, name="Paris", timezone="Europe/Paris", language="fr")
+    new_york = Location(business=business, name="New York", timezone="America/New_York", language="en")
+    db.session.add_all([business, paris, new_york])
+    db.session.commit()
+    rows = {paris.id: stored_rows(paris, seed=5, count=300), new_york.id: stored_rows(new_york, seed=6, count=300)}
+    db.session.remove()
+
+    upgrade(directory=app_at_0006.extensions["migrate"].directory)
+
+    assert tally_rows() == counted_in_python()
+    for location_id, location_rows in rows.items():
+        for month in ("2025-03", "2025-11", "2026-10"):
+            assert (summary_for(location_id, month).to_json()
+                    == summarise(location_rows, parse_month(month)).to_json())
