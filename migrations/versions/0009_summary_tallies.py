@@ -1,7 +1,7 @@
 """reviews, scans and preferences counted per UTC month as they are written, for the monthly summary
 
 Revision ID: 0009_summary_tallies
-Revises: 0006
+Revises: 0008_print_offset
 Create Date: 2026-11-27 20:50:00
 
 A location with a million reviews made the summary count a third of a million index entries for
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_summary_tallies'
-down_revision = '0006'
+down_revision = '0008_print_offset'
 branch_labels = None
 depends_on = None
 
