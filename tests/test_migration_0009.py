@@ -20,7 +20,7 @@ from tests.summary_db import stored_rows
 
 
 @pytest.fixture
-def app_at_0006(migrated_database, tmp_path):
+def app_before_0009(migrated_database, tmp_path):
     url = make_url(migrated_database)
     if is_postgres(migrated_database):
         target = url.set(database=url.database + "_m0009")
@@ -29,10 +29,10 @@ def app_at_0006(migrated_database, tmp_path):
             connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     else:
-        target = make_url(f"sqlite:///{tmp_path}/at0006.sqlite3")
+        target = make_url(f"sqlite:///{tmp_path}/before0009.sqlite3")
     app = create_app(app_config(target.render_as_string(hide_password=False), str(tmp_path / "instance")))
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory, revision="0006")
+        upgrade(directory=app.extensions["migrate"].directory, revision="0008_print_offset")
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -42,7 +42,7 @@ def app_at_0006(migrated_database, tmp_path):
         admin.dispose()
 
 
-def test_upgrade_counts_the_rows_already_stored(app_at_0006):
+def test_upgrade_counts_the_rows_already_stored(app_before_0009):
     business = Business(name="Chez Nous")
     paris = Location(business=business, name="Paris", timezone="Europe/Paris", language="fr")
     new_york = Location(business=business, name="New York", timezone="America/New_York", language="en")
@@ -51,7 +51,7 @@ def test_upgrade_counts_the_rows_already_stored(app_at_0006):
     rows = {paris.id: stored_rows(paris, seed=5, count=300), new_york.id: stored_rows(new_york, seed=6, count=300)}
     db.session.remove()
 
-    upgrade(directory=app_at_0006.extensions["migrate"].directory)
+    upgrade(directory=app_before_0009.extensions["migrate"].directory)
 
     assert tally_rows() == counted_in_python()
     for location_id, location_rows in rows.items():
