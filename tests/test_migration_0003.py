@@ -7,14 +7,13 @@ from datetime import date, datetime, timezone
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import MetaData, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData, select, text
 
-from cta_kit import create_app
 from cta_kit.extensions import db
 from cta_kit.models import BatchDestination, CardBatch
 from cta_kit.services.printing import manifest_csv, reprint
-from tests.conftest import GOOGLE_URL, app_config, is_postgres
+from tests.conftest import GOOGLE_URL
+from tests.migration_db import app_at_revision
 from tests.pdf_readback import decoded_qr_codes_per_page, pdf_text
 
 QUANDOO_URL = "https://www.quandoo.fr/place/chez-nous-12345/review"
@@ -52,26 +51,8 @@ PRINTED_OTHERS = [
 @pytest.fixture
 def app_at_0002(migrated_database, tmp_path):
     """An app on a database of its own, migrated to 0002 and holding batches printed then."""
-    url = make_url(migrated_database)
-    if is_postgres(migrated_database):
-        target = url.set(database=url.database + "_m0003")
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    else:
-        target = make_url(f"sqlite:///{tmp_path}/at0002.sqlite3")
-    app = create_app(app_config(target.render_as_string(hide_password=False), str(tmp_path / "instance")))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory, revision="0002")
-        batches = _fill_0002(db.engine)
-        yield app, batches
-        db.session.remove()
-        db.engine.dispose()
-    if is_postgres(migrated_database):
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        admin.dispose()
+    with app_at_revision(migrated_database, tmp_path, "0002", "m0003") as app:
+        yield app, _fill_0002(db.engine)
 
 
 def _fill_0002(engine) -> dict[str, tuple[int, str]]:

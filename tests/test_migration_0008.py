@@ -6,31 +6,18 @@ from datetime import datetime, timezone
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import MetaData, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import MetaData, text
 
-from cta_kit import create_app
 from cta_kit.extensions import db
 from cta_kit.models import Location
 from cta_kit.services.printer_setup import print_offset_of
-from tests.conftest import app_config, is_postgres
+from tests.migration_db import app_at_revision
 
 
 @pytest.fixture
 def app_at_0006(migrated_database, tmp_path):
     """An app on a database of its own, migrated to 0006, with two locations."""
-    url = make_url(migrated_database)
-    if is_postgres(migrated_database):
-        target = url.set(database=url.database + "_m0008")
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    else:
-        target = make_url(f"sqlite:///{tmp_path}/at0006.sqlite3")
-    app = create_app(app_config(target.render_as_string(hide_password=False), str(tmp_path / "instance")))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory, revision="0006")
+    with app_at_revision(migrated_database, tmp_path, "0006", "m0008") as app:
         tables = MetaData()
         tables.reflect(db.engine)
         now = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -42,12 +29,6 @@ def app_at_0006(migrated_database, tmp_path):
                 connection.execute(tables.tables["location"].insert().values(
                     business_id=business, name=name, address="", timezone="Europe/Paris", language="fr", created_at=now))
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    if is_postgres(migrated_database):
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_locations_made_before_0008_get_no_offset(app_at_0006):

@@ -5,41 +5,21 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from cta_kit import create_app
 from cta_kit.extensions import db
 from cta_kit.models import Business, Location
 from cta_kit.services.summary import summary_for
 from cta_kit.services.summary_tallies import tally_rows
 from cta_kit.domain.summary import parse_month, summarise
-from tests.conftest import app_config, is_postgres
+from tests.migration_db import app_at_revision
 from tests.services.test_summary_tallies import counted_in_python
 from tests.summary_db import stored_rows
 
 
 @pytest.fixture
 def app_before_0009(migrated_database, tmp_path):
-    url = make_url(migrated_database)
-    if is_postgres(migrated_database):
-        target = url.set(database=url.database + "_m0009")
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    else:
-        target = make_url(f"sqlite:///{tmp_path}/before0009.sqlite3")
-    app = create_app(app_config(target.render_as_string(hide_password=False), str(tmp_path / "instance")))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory, revision="0008_print_offset")
+    with app_at_revision(migrated_database, tmp_path, "0008_print_offset", "m0009") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    if is_postgres(migrated_database):
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_upgrade_counts_the_rows_already_stored(app_before_0009):

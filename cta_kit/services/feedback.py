@@ -15,7 +15,7 @@ from ..domain.cards import FEEDBACK_PLATFORM
 from ..domain.codes import check_code, format_code
 from ..domain.feedback import RATE_WINDOW, FeedbackInput, feedback_problems, rate_limit_problem
 from ..extensions import db
-from ..models import BatchDestination, Card, CardBatch, Location, PrivateFeedback, User, utcnow
+from ..models import Card, CardBatch, Location, PrivateFeedback, User, utcnow
 from .database import write_transaction
 from .errors import NotFound, ServiceError
 from .links import UnknownLink

@@ -13,7 +13,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.cards import (
-    FEEDBACK_PLATFORM,
     SLOT_PLATFORM,
     SLOT_POSITION,
     PrintedDestination,

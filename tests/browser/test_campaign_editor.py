@@ -19,7 +19,7 @@ def owner_with_sites(live_server, app):
     location = Location(business=business, name="Chez Nous", timezone="Europe/Paris", language="en")
     add_destination_row(location, "google", GOOGLE_URL, "search.google.com", 0)
     add_destination_row(location, "tripadvisor", TRIPADVISOR_URL, "tripadvisor.fr", 1)
-    owner = make_user(business, "Olivia", "olivia@example.com", "owner", [location])
+    make_user(business, "Olivia", "olivia@example.com", "owner", [location])
     db.session.add_all([business, location, InstanceSetting(key=SETUP_DONE_KEY, value=utcnow().isoformat())])
     db.session.commit()
     return live_server, location.id

@@ -117,7 +117,6 @@ def _crop_mark_starts(pdf: bytes) -> list[tuple[float, float]]:
     """The crop marks' line starts (x, y from the bottom, pt) of page 1, with the page's transformation."""
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     starts: list[tuple[float, float]] = []
-    stack = [(1, 0, 0, 1, 0, 0)]
 
     def visit(operator, operands, cm, tm):
         if operator == b"m" and cm[0] == 1 and cm[3] == 1:  # unrotated, unscaled: crop marks, not QR modules

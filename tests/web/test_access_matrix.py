@@ -9,7 +9,6 @@ import pytest
 from cta_kit import create_app
 from cta_kit.domain.cards import FEEDBACK_PREFIX
 from cta_kit.extensions import db
-from cta_kit.models import ReviewDestination
 from tests.conftest import app_config, log_in
 
 ROLES = ("anonymous", "staff", "owner", "other_location_owner", "foreign_owner")
