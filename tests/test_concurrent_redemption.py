@@ -89,17 +89,21 @@ def logged_in_opener(base: str, login: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def redeem(opener, url: str, code: str, start: threading.Barrier, results: list) -> None:
-    body = json.dumps({"code": code, "key": str(uuid.uuid4())}).encode()
+def post_at_once(opener, url: str, body: bytes, answer: str, start: threading.Barrier, results: list) -> None:
+    """POST the JSON body when every thread is ready; keep the answer's field, or what went wrong."""
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     start.wait()
     try:
         with opener.open(request, timeout=30) as response:
-            results.append(json.load(response)["result"])
+            results.append(json.load(response)[answer])
     except urllib.error.HTTPError as error:
         results.append(f"HTTP {error.code}")
     except OSError as error:
         results.append(repr(error))
+
+
+def redeem(opener, url: str, code: str, start: threading.Barrier, results: list) -> None:
+    post_at_once(opener, url, json.dumps({"code": code, "key": str(uuid.uuid4())}).encode(), "result", start, results)
 
 
 def test_one_code_redeemed_at_once_by_twenty_tills_succeeds_once(gunicorn, printed_world):
@@ -126,18 +130,6 @@ def test_one_code_redeemed_at_once_by_twenty_tills_succeeds_once(gunicorn, print
     assert all(moment is not None for moment in redeemed)
 
 
-def tap(opener, url: str, body: bytes, start: threading.Barrier, results: list) -> None:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    start.wait()
-    try:
-        with opener.open(request, timeout=30) as response:
-            results.append(json.load(response)["id"])
-    except urllib.error.HTTPError as error:
-        results.append(f"HTTP {error.code}")
-    except OSError as error:
-        results.append(repr(error))
-
-
 def test_one_tap_sent_at_once_by_twenty_tills_is_stored_once(gunicorn, printed_world):
     """A queued tap resent by several tabs at once: its key lets exactly one insert through."""
     world = printed_world
@@ -149,7 +141,7 @@ def test_one_tap_sent_at_once_by_twenty_tills_is_stored_once(gunicorn, printed_w
         body = json.dumps({"platform": "google", "key": key}).encode()
         results: list = []
         start = threading.Barrier(TILLS)
-        threads = [threading.Thread(target=tap, args=(opener, url, body, start, results)) for opener in openers]
+        threads = [threading.Thread(target=post_at_once, args=(opener, url, body, "id", start, results)) for opener in openers]
         for thread in threads:
             thread.start()
         for thread in threads:
