@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask_migrate import upgrade as alembic_upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -107,6 +107,18 @@ def lock_table(table_name: str) -> None:
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text(f'LOCK TABLE "{table_name}" IN SHARE ROW EXCLUSIVE MODE'))
+
+
+def lock_location(location_id: int) -> None:
+    """Inside a write transaction, make other writers of this location's rows wait until it commits.
+
+    For changes of many rows that database triggers count into shared tallies (an import, a
+    matching run): two at once would lock tally rows in different orders and PostgreSQL would
+    end one as a deadlock. SQLite's immediate transaction already excludes every other writer.
+    """
+    from ..models import Location
+
+    db.session.execute(select(Location.id).where(Location.id == location_id).with_for_update())
 
 
 def is_lock_failure(error: OperationalError) -> bool:

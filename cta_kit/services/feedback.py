@@ -16,7 +16,7 @@ from ..domain.codes import check_code, format_code
 from ..domain.feedback import RATE_WINDOW, FeedbackInput, feedback_problems, rate_limit_problem
 from ..extensions import db
 from ..models import Card, CardBatch, Location, PrivateFeedback, User, utcnow
-from .database import write_transaction
+from .database import lock_location, write_transaction
 from .errors import NotFound, ServiceError
 from .links import UnknownLink
 from .locations import location_for
@@ -77,7 +77,7 @@ def send_feedback(page: FeedbackPage, data: FeedbackInput) -> None:
     with write_transaction():
         # Count and write under one lock, so that concurrent sends cannot all see room for one more:
         # SQLite's immediate transaction holds the database; on PostgreSQL the location row.
-        db.session.execute(select(Location.id).where(Location.id == page.location_id).with_for_update())
+        lock_location(page.location_id)
         since = utcnow() - RATE_WINDOW
         recent = select(func.count()).select_from(PrivateFeedback).where(PrivateFeedback.created_at > since)
         from_card = db.session.scalar(recent.where(PrivateFeedback.card_id == page.card_id))

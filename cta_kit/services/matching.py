@@ -19,7 +19,7 @@ from ..domain.codes import check_code
 from ..domain.i18n import N_, Message
 from ..extensions import db
 from ..models import BatchDestination, Location, Card, CardBatch, Preference, Review, ReviewMatch, Scan, User, utcnow
-from .database import write_transaction
+from .database import lock_location, write_transaction
 from .errors import NotFound, ServiceError
 from .locations import location_for
 
@@ -48,6 +48,7 @@ def run_matching(location_id: int) -> MatchRun:
     )
     attributions = matcher.attribute_reviews(*facts, decisions=decisions)
     with write_transaction():
+        lock_location(location_id)
         db.session.execute(delete(ReviewMatch).where(ReviewMatch.location_id == location_id, ReviewMatch.status == SUGGESTED))
         for attribution in attributions:
             db.session.add(ReviewMatch(
@@ -77,6 +78,7 @@ def decide(user: User, location_id: int, match_id: int, confirm: bool) -> Review
     suggested again)."""
     location = location_for(user, location_id)
     with write_transaction():
+        lock_location(location.id)
         match = db.session.get(ReviewMatch, match_id)
         if match is None or match.location_id != location.id:
             raise NotFound()
@@ -103,6 +105,7 @@ def link_by_hand(user: User, location_id: int, review_id: int, typed_code: str) 
         raise ServiceError({"code": Message(N_("No card of this location has this code."))})
     review_id, card_id, location_id = review.id, card.id, location.id
     with write_transaction():
+        lock_location(location_id)
         _refuse_if_taken(review_id, card_id)
         match = db.session.scalar(select(ReviewMatch).where(ReviewMatch.review_id == review_id, ReviewMatch.card_id == card_id))
         if match is None:

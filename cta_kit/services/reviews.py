@@ -17,7 +17,7 @@ from ..domain.reviews import FileRefused, ImportedReview, MAX_IMPORT_BYTES, Read
 from ..domain.reviews.table import FIELDS, Table, fold, guess_mapping, open_table, read_table
 from ..extensions import db
 from ..models import Location, Review, ReviewImport, ReviewMonthCount, User, utcnow
-from .database import write_transaction
+from .database import lock_location, write_transaction
 from .errors import NotFound, ServiceError
 from .locations import location_for
 
@@ -255,6 +255,7 @@ def _store(location: Location, read: ReadResult, source: str, upload: ReviewImpo
             "created_at": utcnow(),
         })
     with write_transaction():
+        lock_location(location.id)
         dialect_insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         for row in rows:
             statement = (
