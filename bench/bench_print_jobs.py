@@ -1,13 +1,15 @@
 """A big print from the web under the README's production command, and a customer's scan meanwhile.
 
-    .venv/bin/python bench/bench_print_jobs.py [--cards 10000] [--probe-rate 20]
+    .venv/bin/python bench/bench_print_jobs.py [--cards 10000] [--probe-rate 20] [--tracked]
 
 Starts `gunicorn --preload --workers 2 'cta_kit.wsgi:app'` on SQLite in a temporary instance folder
 (the app starts its print worker itself), creates the demo restaurant, then from the web asks
 for --cards cards. Reports how long the print request took to answer, the time until the PDF
 is ready and downloaded, and the latency of `/r/<code>/google` measured by a second process
 (--probe-rate requests a second), first with nothing printing (the baseline), then during the
-print; the ratio is p99 during the print over p99 of the baseline. Before print jobs, the same
+print; the ratio is p99 during the print over p99 of the baseline. --tracked switches the demo
+campaign to tracked links (a link per card) in the database first: a batch whose QR codes the
+worker encodes on every core when the machine is otherwise idle (cta_kit/pdf/parallel.py). Before print jobs, the same
 request drew the cards inside the web request, beyond gunicorn's 30 s worker timeout.
 """
 
@@ -17,6 +19,7 @@ import argparse
 import csv
 import io
 import json
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cta_kit.config import SQLITE_FILE  # noqa: E402
+from cta_kit.services.public_address import PUBLIC_ADDRESS_KEY  # noqa: E402
 from tests.live_server import Visitor, create_demo, gunicorn  # noqa: E402
 
 LAYOUT = "business-card-10up-a4"
@@ -99,6 +104,7 @@ def main() -> None:
     parser.add_argument("--probe")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--stop-file", type=Path)
+    parser.add_argument("--tracked", action="store_true")
     args = parser.parse_args()
     if args.probe:
         print(json.dumps(probe(args.probe, args.seconds, args.probe_rate, args.stop_file)))
@@ -106,6 +112,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, gunicorn(Path(tmp) / "instance", workers=2) as server:
         login, password, campaign_id = create_demo(server.env)
+        if args.tracked:
+            with sqlite3.connect(Path(tmp) / "instance" / SQLITE_FILE) as database:
+                database.execute("UPDATE campaign SET link_mode = 'tracked' WHERE id = ?", (campaign_id,))
+                database.execute("INSERT OR REPLACE INTO instance_setting (key, value, updated_at) "
+                                 "VALUES (?, 'https://cards.example.com', CURRENT_TIMESTAMP)", (PUBLIC_ADDRESS_KEY,))
         owner = Visitor(server.base_url)
         owner.log_in(login, password)
         editor = f"/locations/1/campaigns/{campaign_id}"
@@ -134,7 +145,7 @@ def main() -> None:
         downloaded = time.perf_counter() - download_started
         assert pdf.status == 200 and pdf.body.startswith(b"%PDF"), pdf.status
 
-    print(f"{args.cards} cards on {LAYOUT}; gunicorn --preload --workers 2 'cta_kit.wsgi:app'; SQLite")
+    print(f"{args.cards} cards, {'tracked' if args.tracked else 'direct'} links, on {LAYOUT}; gunicorn --preload --workers 2 'cta_kit.wsgi:app'; SQLite")
     print(f"print request answered in {answered * 1000:.0f} ms (a redirect to the job page)")
     print(f"job {status['state']} {ready:.1f} s after the request; PDF {len(pdf.body) / 1e6:.1f} MB "
           f"downloaded in {downloaded * 1000:.0f} ms")

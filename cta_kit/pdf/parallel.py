@@ -14,6 +14,7 @@ queue's worker, a web server) is unsafe, and a fork server is a clean single-thr
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -21,6 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .qr import QrSymbol, encode
+
+logger = logging.getLogger(__name__)
 
 # Below this many distinct links, starting the pool costs more than it saves.
 PARALLEL_FROM_LINKS = 2000
@@ -54,11 +57,13 @@ def encode_in_parallel(payloads: Iterable[str], always: bool = False) -> dict[st
     processes = usable_cores()
     if not (always or worth_a_pool(len(distinct), processes)):
         return {}
+    logger.info("encoding %s QR codes in %s processes", len(distinct), processes)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     try:
         with ProcessPoolExecutor(processes, mp_context=context) as pool:
             symbols = pool.map(encode, distinct, chunksize=max(1, len(distinct) // (8 * processes)))
             return dict(zip(distinct, symbols))
-    except (BrokenProcessPool, OSError):
+    except (BrokenProcessPool, OSError) as error:
+        logger.warning("QR codes encoded in one process: the pool failed (%s)", error)
         return {}
